@@ -20,7 +20,7 @@ const (
 )
 
 // ErrUnknownCRS is returned by ParseCRS for a CRS plekwijzer cannot handle.
-var ErrUnknownCRS = errors.New("onbekend coördinatenstelsel")
+var ErrUnknownCRS = errors.New("unknown coordinate reference system")
 
 // ParseCRS accepts "EPSG:28992", "28992", "urn:ogc:def:crs:EPSG::28992",
 // "http://www.opengis.net/def/crs/EPSG/0/28992", the same for 4326, and the
@@ -55,7 +55,7 @@ func InNetherlandsWGS84(p orb.Point) bool { panic("todo") }
 func DetectCRS(p orb.Point) (crs CRS, swapped bool, ok bool) { panic("todo") }
 
 // ErrInvalidGeometry wraps every reason Repair gives up on a geometry.
-var ErrInvalidGeometry = errors.New("ongeldige geometrie")
+var ErrInvalidGeometry = errors.New("invalid geometry")
 
 // Repair validates g and repairs what is safe to repair (unclosed rings,
 // repeated points, ring orientation). It returns the repaired geometry and a

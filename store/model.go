@@ -126,11 +126,10 @@ const (
 
 // Run statuses.
 const (
-	RunOK      = "ok"        // all valid rows landed (some may have been rejected)
-	RunRefused = "geweigerd" // nothing landed: strict mode, or no valid row
-	RunDryRun  = "proefrun"  // validated only, nothing written but the run record
-	RunFailed  = "mislukt"   // an error stopped the run; earlier data intact
-	RunStarted = "bezig"
+	RunOK      = "ok"      // all valid rows landed (invalid rows, if any, were rejected)
+	RunRefused = "refused" // nothing landed: --strict with a bad row, or no valid row at all
+	RunDryRun  = "dry-run" // validated only; nothing written but the run record
+	RunFailed  = "failed"  // an error stopped the run; earlier data is intact
 )
 
 // Run is one import of one file.

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrNotFound is returned when a looked-up record does not exist.
-var ErrNotFound = errors.New("niet gevonden")
+var ErrNotFound = errors.New("not found")
 
 // Store is the database behind plekwijzer.
 type Store struct {
