@@ -1,0 +1,46 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// propertyFilter is an equality filter from a query parameter named after
+// a queryable, e.g. gemeente=GM0344.
+type propertyFilter struct {
+	name  string
+	value any
+}
+
+// parseProperty parses the value of the query parameter for property p
+// according to its type.
+func parseProperty(p Property, s string) (propertyFilter, error) {
+	pf := propertyFilter{name: p.Name}
+	switch p.Type {
+	case TypeNumber, TypeInteger:
+		v, err := strconv.ParseFloat(strings.TrimSpace(strings.Replace(s, ",", ".", 1)), 64)
+		if err != nil {
+			return pf, paramError(p.Name, "%q is not a number", s)
+		}
+		pf.value = v
+	case TypeBoolean:
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true", "1", "ja", "yes":
+			pf.value = true
+		case "false", "0", "nee", "no":
+			pf.value = false
+		default:
+			return pf, paramError(p.Name, "%q is not a boolean; use true or false", s)
+		}
+	case TypeDate:
+		t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+		if err != nil {
+			return pf, paramError(p.Name, "%q is not a date; use YYYY-MM-DD", s)
+		}
+		pf.value = t
+	default:
+		pf.value = s
+	}
+	return pf, nil
+}

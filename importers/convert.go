@@ -1,0 +1,699 @@
+package importers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+// AttrRepair is the attribute that records what geo.Repair changed in a
+// geometry (e.g. "closed ring"), so that repaired data can be checked.
+const AttrRepair = "_reparatie"
+
+// AttrBuffer is the feature attribute holding the buffer (metres) with which
+// a line of an area layer was turned into polygons.
+const AttrBuffer = "buffer_m"
+
+// converted is the outcome of converting one table.
+type converted struct {
+	sites     []store.Site
+	features  []store.Feature
+	addresses []store.BAGAddress
+	gemeenten []store.Gemeente
+	regions   []store.RegionMember
+	valid     int                // rows that became an item
+	rejected  int                // rows rejected
+	errors    []store.RowError   // why, by row
+	notes     []string           // run-level remarks (not rejections)
+	progress  func(done, total int)
+}
+
+// converter holds what every conversion of one table needs.
+type converter struct {
+	ctx     context.Context
+	t       *Table
+	kind    store.RunKind
+	opts    Options
+	cols    columns
+	decimal map[string]string
+	loc     *locator
+	lookup  AddressLookup
+	assign  *Assigner
+	now     time.Time
+	out     converted
+	rowErrs []store.RowError // errors of the current row
+}
+
+// newConverter resolves the columns of t for kind.
+func newConverter(ctx context.Context, t *Table, kind store.RunKind, opts Options) (*converter, error) {
+	cols, err := resolveColumns(t.File, t.Columns, kind, opts.Mapping)
+	if err != nil {
+		return nil, err
+	}
+	c := &converter{ctx: ctx, t: t, kind: kind, opts: opts, cols: cols, now: time.Now(), decimal: map[string]string{}}
+	mode := DecimalAuto
+	if opts.Mapping != nil {
+		mode = opts.Mapping.Decimal
+	}
+	for _, f := range []string{FieldX, FieldY, FieldLat, FieldLon, FieldArea} {
+		col := cols[f]
+		if col == "" {
+			continue
+		}
+		if mode != DecimalAuto {
+			c.decimal[col] = mode
+			continue
+		}
+		vals := make([]string, 0, len(t.Records))
+		for _, r := range t.Records {
+			if v := r.Values[col]; v != "" {
+				vals = append(vals, v)
+			}
+		}
+		c.decimal[col] = detectDecimal(vals)
+	}
+	crs := opts.CRS
+	if crs == "" && opts.Mapping != nil {
+		crs = opts.Mapping.CRS
+	}
+	c.loc = newLocator(t, cols, crs, c.decimal)
+	return c, nil
+}
+
+// missing builds the file-level error for missing columns.
+func (c *converter) missing(what string, fields ...string) error {
+	var acc []string
+	for _, f := range fields {
+		acc = append(acc, f+": "+strings.Join(aliasesOf(c.kind, f), ", "))
+	}
+	example := fields[0]
+	return &FileError{File: c.t.File, Err: ErrMissingColumns, Msg: fmt.Sprintf(
+		"%s; columns found: %s; headers accepted: %s; if the file names them differently, give a mapping with --mapping FILE (a YAML file with lines such as `%s: <your column header>`)",
+		what, strings.Join(c.t.Columns, ", "), strings.Join(acc, "; "), example)}
+}
+
+func (c *converter) has(fields ...string) bool {
+	for _, f := range fields {
+		if c.cols[f] == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// needLocation checks that the file can give each row a location.
+func (c *converter) needLocation(geocode bool) error {
+	if c.loc.hasSource(c.t) {
+		return nil
+	}
+	if geocode && (c.has(FieldPostcode, FieldHuisnummer) || c.has(FieldPostcode, FieldAdres) || c.has(FieldAdres)) {
+		return nil
+	}
+	what := "no location columns: need x and y (RD New), lat and lon (WGS84) or a WKT geometry"
+	fields := []string{FieldX, FieldY, FieldLat, FieldLon, FieldWKT}
+	if geocode {
+		what += ", or postcode and huisnummer (found through imported BAG addresses)"
+		fields = append(fields, FieldPostcode, FieldHuisnummer)
+	}
+	return c.missing(what, fields...)
+}
+
+func (c *converter) val(r Record, f string) string {
+	col := c.cols[f]
+	if col == "" {
+		return ""
+	}
+	return strings.TrimSpace(r.Values[col])
+}
+
+func (c *converter) fail(r Record, f, msg string) {
+	col := c.cols[f]
+	c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: col, Value: clip(r.Values[col]), Message: msg})
+}
+
+// each runs fn on every record, collecting row errors and progress. fn
+// returns whether the row produced an item.
+func (c *converter) each(fn func(r Record) bool) error {
+	total := len(c.t.Records)
+	for i, r := range c.t.Records {
+		if i%256 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return err
+			}
+			if c.opts.Progress != nil {
+				c.opts.Progress(i, total)
+			}
+		}
+		c.rowErrs = c.rowErrs[:0]
+		ok := fn(r)
+		if len(c.rowErrs) > 0 || !ok {
+			c.out.rejected++
+			c.out.errors = append(c.out.errors, c.rowErrs...)
+			continue
+		}
+		c.out.valid++
+	}
+	if c.opts.Progress != nil {
+		c.opts.Progress(total, total)
+	}
+	return nil
+}
+
+// attributes returns the non-empty values of columns no field uses.
+func (c *converter) attributes(r Record) map[string]string {
+	used := make(map[string]bool, len(c.cols))
+	for _, h := range c.cols {
+		used[h] = true
+	}
+	var attrs map[string]string
+	for _, h := range c.t.Columns {
+		if used[h] {
+			continue
+		}
+		if v := strings.TrimSpace(r.Values[h]); v != "" {
+			if attrs == nil {
+				attrs = map[string]string{}
+			}
+			attrs[h] = v
+		}
+	}
+	return attrs
+}
+
+func setAttr(m *map[string]string, k, v string) {
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[k] = v
+}
+
+// address reads the address fields of a row. Problems are returned, not
+// recorded: they only reject the row when the address is needed.
+func (c *converter) address(r Record) (store.Address, []store.RowError) {
+	var a store.Address
+	var errs []store.RowError
+	bad := func(f, msg string) {
+		col := c.cols[f]
+		errs = append(errs, store.RowError{Row: r.Row, Column: col, Value: clip(r.Values[col]), Message: msg})
+	}
+	a.Straat = c.val(r, FieldStraat)
+	a.Plaats = c.val(r, FieldPlaats)
+	letter, toev := c.val(r, FieldHuisletter), c.val(r, FieldToevoeging)
+	if s := c.val(r, FieldHuisnummer); s != "" {
+		if n, err := parseHuisnummer(s); err == nil {
+			a.Huisnummer = n
+		} else if _, n, t, err2 := splitAddress("x " + s); err2 == nil && n > 0 {
+			a.Huisnummer, letter = n, letter+t // "12a" in the huisnummer column
+		} else {
+			bad(FieldHuisnummer, err.Error())
+		}
+	}
+	a.Toevoeging = normalizeToevoeging(letter, toev)
+	if s := c.val(r, FieldPostcode); s != "" {
+		pc, err := normalizePostcode(s)
+		if err != nil {
+			bad(FieldPostcode, fmt.Sprintf("postcode %q is not a Dutch postcode like 3511 AB", s))
+		} else {
+			a.Postcode = pc
+		}
+	}
+	if s := c.val(r, FieldAdres); s != "" && a.Straat == "" && a.Huisnummer == 0 {
+		b, err := parseAddressCell(s)
+		if err != nil {
+			bad(FieldAdres, fmt.Sprintf("cannot read address %q: %v", s, err))
+		} else {
+			a.Straat, a.Huisnummer, a.Toevoeging = b.Straat, b.Huisnummer, b.Toevoeging
+			if a.Postcode == "" {
+				a.Postcode = b.Postcode
+			}
+			if a.Plaats == "" {
+				a.Plaats = b.Plaats
+			}
+		}
+	}
+	return a, errs
+}
+
+// location returns the RD geometry of a row: its own geometry, or, when
+// geocode is set, the point of its address in the BAG address layer.
+func (c *converter) location(r Record, a store.Address, addrErrs []store.RowError, geocodeOK bool) (orb.Geometry, []string, bool) {
+	g, fixes, rerr, src := c.loc.locate(r)
+	if rerr != nil {
+		c.rowErrs = append(c.rowErrs, *rerr)
+		return nil, nil, false
+	}
+	if src != srcNone {
+		return g, fixes, true
+	}
+	if !geocodeOK {
+		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Message: "no location: fill x and y, lat and lon, or the geometry"})
+		return nil, nil, false
+	}
+	if len(addrErrs) > 0 {
+		c.rowErrs = append(c.rowErrs, addrErrs...)
+		return nil, nil, false
+	}
+	if a.Postcode == "" || a.Huisnummer == 0 {
+		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row,
+			Message: "no location: fill x and y, lat and lon, the geometry, or postcode and huisnummer"})
+		return nil, nil, false
+	}
+	p, found, err := geocode(c.ctx, c.lookup, a)
+	if err != nil {
+		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Message: err.Error()})
+		return nil, nil, false
+	}
+	if !found {
+		f := FieldPostcode
+		if c.cols[f] == "" {
+			f = FieldAdres
+		}
+		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: c.cols[f],
+			Value: strings.TrimSpace(a.Postcode + " " + fmt.Sprint(a.Huisnummer) + a.Toevoeging), Message: msgAddressNotFound})
+		return nil, nil, false
+	}
+	return p, nil, true
+}
+
+// convertSites converts an inventory of gebouwen or kavels.
+func (c *converter) convertSites() error {
+	if !c.has(FieldSourceRef) {
+		return c.missing("no column for bron_ref, the stable reference of each "+siteNoun(c.kind)+
+			" (needed to update the same site when the file is imported again)", FieldSourceRef)
+	}
+	if err := c.needLocation(true); err != nil {
+		return err
+	}
+	kind := store.Gebouw
+	if c.kind == store.RunKavels {
+		kind = store.Kavel
+	}
+	source := c.opts.Source
+	seen := map[string]int{}
+	unassigned := []int{}
+	err := c.each(func(r Record) bool {
+		ref := c.val(r, FieldSourceRef)
+		if ref == "" {
+			c.fail(r, FieldSourceRef, "bron_ref is empty: every row needs its own reference")
+			return false
+		}
+		if first, dup := seen[ref]; dup {
+			c.fail(r, FieldSourceRef, fmt.Sprintf("duplicate bron_ref %s, first seen on row %d", ref, first))
+			return false
+		}
+		seen[ref] = r.Row
+		s := store.Site{Kind: kind, Source: source, SourceRef: ref, Name: c.val(r, FieldName)}
+		s.ID = store.SiteID(kind, source, ref)
+		addr, addrErrs := c.address(r)
+		s.Address = addr
+		g, fixes, ok := c.location(r, addr, addrErrs, true)
+		if !ok {
+			return false
+		}
+		s.Geometry = g
+		s.Attributes = c.attributes(r)
+		if len(fixes) > 0 {
+			setAttr(&s.Attributes, AttrRepair, strings.Join(fixes, "; "))
+		}
+		c.siteArea(r, &s)
+		c.siteDetails(r, &s)
+		if len(c.rowErrs) > 0 {
+			return false
+		}
+		if c.assign != nil {
+			s.Gemeente, s.Centrumgemeente = c.assign.Assign(s.Geometry)
+			if s.Gemeente == "" {
+				unassigned = append(unassigned, r.Row)
+			}
+		}
+		s.UpdatedAt = c.now
+		c.out.sites = append(c.out.sites, s)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if c.assign != nil && c.assign.Empty() {
+		c.out.notes = append(c.out.notes, "no gemeenten in the store: sites were imported without gemeente; run `plekwijzer import gemeenten FILE` and import again")
+	} else if len(unassigned) > 0 {
+		c.out.notes = append(c.out.notes, fmt.Sprintf(
+			"%d site(s) lie in no gemeente (not within %.0f m of one) and were imported without gemeente (not rejected): rows %s",
+			len(unassigned), CoastTolerance, rowList(unassigned)))
+	}
+	return nil
+}
+
+func siteNoun(k store.RunKind) string {
+	if k == store.RunKavels {
+		return "kavel"
+	}
+	return "gebouw"
+}
+
+// siteArea reads the area and its kind.
+func (c *converter) siteArea(r Record, s *store.Site) {
+	col := c.cols[FieldArea]
+	if v := c.val(r, FieldArea); v != "" {
+		a, err := parseDecimal(v, c.decimal[col])
+		switch {
+		case err != nil:
+			c.fail(r, FieldArea, fmt.Sprintf("oppervlakte %q is not a number of square metres", v))
+		case a <= 0:
+			c.fail(r, FieldArea, fmt.Sprintf("oppervlakte %s must be more than 0 m²", v))
+		default:
+			s.AreaM2 = &a
+			s.AreaKind = areaKind(col, s.Kind)
+		}
+		return
+	}
+	if s.Kind == store.Kavel {
+		switch s.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			if a := geo.Area(s.Geometry); a > 0 {
+				s.AreaM2, s.AreaKind = &a, store.AreaPlot
+			}
+		}
+	}
+}
+
+// areaKind derives what an area column measures from its header, or the
+// kind's default: perceel for kavels, BVO for gebouwen.
+func areaKind(header string, k store.SiteKind) string {
+	h := normalizeHeader(header)
+	switch {
+	case strings.Contains(h, "bvo"):
+		return store.AreaBVO
+	case strings.Contains(h, "gbo"), strings.Contains(h, "vvo"):
+		return store.AreaGBO
+	case strings.Contains(h, "perceel"), strings.Contains(h, "kavel"):
+		return store.AreaPlot
+	}
+	if k == store.Kavel {
+		return store.AreaPlot
+	}
+	return store.AreaBVO
+}
+
+// siteDetails reads the descriptive fields.
+func (c *converter) siteDetails(r Record, s *store.Site) {
+	s.Function = c.val(r, FieldFunction)
+	s.Status = c.val(r, FieldStatus)
+	s.Owner = c.val(r, FieldOwner)
+	if v := c.val(r, FieldMonument); v != "" {
+		yes, isBool := truthy(v)
+		switch {
+		case !isBool:
+			s.Monument = v
+		case yes && normalizeHeader(c.cols[FieldMonument]) == "rijksmonument":
+			s.Monument = "rijksmonument"
+		case yes:
+			s.Monument = "monument"
+		}
+	}
+	if v := c.val(r, FieldBouwjaar); v != "" {
+		y, err := parseYear(v, c.now)
+		if err != nil {
+			c.fail(r, FieldBouwjaar, err.Error())
+		} else {
+			s.ConstructionYear = &y
+		}
+	}
+	for _, d := range []struct {
+		f   string
+		dst **time.Time
+	}{{FieldAvailableFrom, &s.AvailableFrom}, {FieldAvailableUntil, &s.AvailableUntil}} {
+		if v := c.val(r, d.f); v != "" {
+			t, err := parseDate(v)
+			if err != nil {
+				c.fail(r, d.f, err.Error())
+			} else {
+				*d.dst = &t
+			}
+		}
+	}
+	if s.AvailableFrom != nil && s.AvailableUntil != nil && s.AvailableUntil.Before(*s.AvailableFrom) {
+		c.fail(r, FieldAvailableUntil, fmt.Sprintf("beschikbaar_tot %s lies before beschikbaar_vanaf %s",
+			s.AvailableUntil.Format(time.DateOnly), s.AvailableFrom.Format(time.DateOnly)))
+	}
+}
+
+// rowList formats up to 10 row numbers.
+func rowList(rows []int) string {
+	var b strings.Builder
+	for i, r := range rows {
+		if i == 10 {
+			fmt.Fprintf(&b, " and %d more", len(rows)-10)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, r)
+	}
+	return b.String()
+}
+
+// convertFeatures converts a context layer.
+func (c *converter) convertFeatures() error {
+	if err := c.needLocation(true); err != nil {
+		return err
+	}
+	layer := c.opts.Layer
+	_, isPoint := PointLayers[layer]
+	_, isArea := AreaLayers[layer]
+	buffer := c.opts.Buffer
+	if buffer == 0 {
+		buffer = AreaLayers[layer]
+	}
+	return c.each(func(r Record) bool {
+		addr, addrErrs := c.address(r)
+		g, fixes, ok := c.location(r, addr, addrErrs, true)
+		if !ok {
+			return false
+		}
+		f := store.Feature{Layer: layer, Name: c.val(r, FieldName), Attributes: c.attributes(r)}
+		// Address fields of a layer are plain attributes.
+		for _, fld := range []string{FieldStraat, FieldHuisnummer, FieldHuisletter, FieldToevoeging, FieldPostcode, FieldPlaats, FieldAdres} {
+			if v := c.val(r, fld); v != "" {
+				setAttr(&f.Attributes, c.cols[fld], v)
+			}
+		}
+		if len(fixes) > 0 {
+			setAttr(&f.Attributes, AttrRepair, strings.Join(fixes, "; "))
+		}
+		switch g.(type) {
+		case orb.Point, orb.MultiPoint:
+			if isArea {
+				c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: c.geomColumn(), Message: fmt.Sprintf(
+					"a point cannot mark an area in layer %s: give polygons (or lines with --buffer METRES)", layer)})
+				return false
+			}
+		case orb.LineString, orb.MultiLineString:
+			switch {
+			case isPoint:
+				g = representativePoint(g)
+			case buffer > 0:
+				g = bufferLine(g, buffer)
+				setAttr(&f.Attributes, AttrBuffer, fmtNum(buffer))
+			case isArea:
+				c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: c.geomColumn(), Message: fmt.Sprintf(
+					"a line cannot mark an area in layer %s without a buffer: import with --buffer METRES", layer)})
+				return false
+			}
+		default:
+			if isPoint {
+				g = representativePoint(g)
+			}
+		}
+		f.Geometry = g
+		c.out.features = append(c.out.features, f)
+		return true
+	})
+}
+
+func (c *converter) geomColumn() string {
+	if col := c.cols[FieldWKT]; col != "" {
+		return col
+	}
+	return "geometrie"
+}
+
+// convertAddresses converts a BAG address extract.
+func (c *converter) convertAddresses() error {
+	if !c.has(FieldPostcode) && !c.has(FieldAdres) {
+		return c.missing("no postcode column", FieldPostcode)
+	}
+	if !c.has(FieldHuisnummer) && !c.has(FieldAdres) {
+		return c.missing("no huisnummer column", FieldHuisnummer)
+	}
+	if err := c.needLocation(false); err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	return c.each(func(r Record) bool {
+		a, errs := c.address(r)
+		if len(errs) > 0 {
+			c.rowErrs = append(c.rowErrs, errs...)
+			return false
+		}
+		if a.Postcode == "" {
+			c.fail(r, FieldPostcode, "postcode is empty")
+			return false
+		}
+		if a.Huisnummer == 0 {
+			c.fail(r, FieldHuisnummer, "huisnummer is empty")
+			return false
+		}
+		key := fmt.Sprintf("%s %d%s", a.Postcode, a.Huisnummer, a.Toevoeging)
+		if first, dup := seen[key]; dup {
+			c.fail(r, FieldPostcode, fmt.Sprintf("duplicate address %s, first seen on row %d", key, first))
+			return false
+		}
+		g, _, ok := c.location(r, a, nil, false)
+		if !ok {
+			return false
+		}
+		seen[key] = r.Row
+		c.out.addresses = append(c.out.addresses, store.BAGAddress{Address: a, Point: representativePoint(g)})
+		return true
+	})
+}
+
+// convertGemeenten converts municipality boundaries.
+func (c *converter) convertGemeenten() error {
+	if !c.has(FieldStatcode) {
+		return c.missing("no column for the CBS gemeente code (GM0344)", FieldStatcode)
+	}
+	if !c.has(FieldStatnaam) {
+		return c.missing("no column for the gemeente name", FieldStatnaam)
+	}
+	if err := c.needLocation(false); err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	return c.each(func(r Record) bool {
+		code, err := normalizeGMCode(c.val(r, FieldStatcode))
+		if err != nil {
+			c.fail(r, FieldStatcode, err.Error())
+			return false
+		}
+		if first, dup := seen[code]; dup {
+			c.fail(r, FieldStatcode, fmt.Sprintf("duplicate gemeente %s, first seen on row %d", code, first))
+			return false
+		}
+		seen[code] = r.Row
+		name := c.val(r, FieldStatnaam)
+		if name == "" {
+			c.fail(r, FieldStatnaam, "the gemeente name is empty")
+		}
+		g, _, ok := c.location(r, store.Address{}, nil, false)
+		if !ok {
+			return false
+		}
+		switch g.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+		default:
+			c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: c.geomColumn(),
+				Message: fmt.Sprintf("the boundary of %s is a %s, not a polygon", code, g.GeoJSONType())})
+			return false
+		}
+		if len(c.rowErrs) > 0 {
+			return false
+		}
+		c.out.gemeenten = append(c.out.gemeenten, store.Gemeente{Code: code, Name: name,
+			ProvincieCode: c.val(r, FieldProvincieCode), ProvincieNaam: c.val(r, FieldProvincieNaam), Geometry: g})
+		return true
+	})
+}
+
+// convertRegions converts the region table: which centrumgemeente heads
+// the region of each gemeente. Every centrumgemeente must head its own
+// region (its own row names itself).
+func (c *converter) convertRegions() error {
+	if !c.has(FieldStatcode) {
+		return c.missing("no column for the gemeente code (GM0344)", FieldStatcode)
+	}
+	if !c.has(FieldCentrumgemeente) {
+		return c.missing("no column for the centrumgemeente code", FieldCentrumgemeente)
+	}
+	seen := map[string]int{}
+	rowOf := map[int]int{} // index in regions -> row
+	err := c.each(func(r Record) bool {
+		code, err := normalizeGMCode(c.val(r, FieldStatcode))
+		if err != nil {
+			c.fail(r, FieldStatcode, err.Error())
+		}
+		cg, err2 := normalizeGMCode(c.val(r, FieldCentrumgemeente))
+		if err2 != nil {
+			c.fail(r, FieldCentrumgemeente, "centrumgemeente: "+err2.Error())
+		}
+		if err != nil || err2 != nil {
+			return false
+		}
+		if first, dup := seen[code]; dup {
+			c.fail(r, FieldStatcode, fmt.Sprintf("duplicate gemeente %s, first seen on row %d", code, first))
+			return false
+		}
+		seen[code] = r.Row
+		conf := strings.ToLower(c.val(r, FieldConfidence))
+		switch conf {
+		case "", "hoog", "middel", "laag":
+		case "high":
+			conf = "hoog"
+		case "medium":
+			conf = "middel"
+		case "low":
+			conf = "laag"
+		default:
+			c.fail(r, FieldConfidence, fmt.Sprintf("confidence %q must be hoog, middel or laag", conf))
+			return false
+		}
+		rowOf[len(c.out.regions)] = r.Row
+		c.out.regions = append(c.out.regions, store.RegionMember{Gemeente: code, GemeenteNaam: c.val(r, FieldStatnaam),
+			Centrumgemeente: cg, CentrumgemeenteNaam: c.val(r, FieldCentrumgemeenteNm), Confidence: conf, Note: c.val(r, FieldNote)})
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	// Every centrumgemeente must head its own region.
+	own := map[string]string{}
+	for _, m := range c.out.regions {
+		own[m.Gemeente] = m.Centrumgemeente
+	}
+	bad := map[int]store.RowError{}
+	for i, m := range c.out.regions {
+		head, listed := own[m.Centrumgemeente]
+		switch {
+		case !listed:
+			bad[i] = store.RowError{Row: rowOf[i], Column: c.cols[FieldCentrumgemeente], Value: m.Centrumgemeente, Message: fmt.Sprintf(
+				"centrumgemeente %s has no row of its own: add a row for %s naming itself as centrumgemeente", m.Centrumgemeente, m.Centrumgemeente)}
+		case head != m.Centrumgemeente:
+			bad[i] = store.RowError{Row: rowOf[i], Column: c.cols[FieldCentrumgemeente], Value: m.Centrumgemeente, Message: fmt.Sprintf(
+				"centrumgemeente %s lies itself in the region of %s: a centrumgemeente must head its own region", m.Centrumgemeente, head)}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	kept := c.out.regions[:0]
+	for i, m := range c.out.regions {
+		if e, ok := bad[i]; ok {
+			c.out.errors = append(c.out.errors, e)
+			c.out.rejected++
+			c.out.valid--
+			continue
+		}
+		kept = append(kept, m)
+	}
+	c.out.regions = kept
+	sort.SliceStable(c.out.errors, func(i, j int) bool { return c.out.errors[i].Row < c.out.errors[j].Row })
+	return nil
+}

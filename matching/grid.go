@@ -1,0 +1,172 @@
+package matching
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// pointGrid is the fast path for point layers: a uniform grid in compressed
+// row layout (cell start offsets into one coordinate array sorted by cell),
+// immutable after construction and safe for concurrent use. Nearest-neighbour
+// and radius queries visit cells ring by ring and read coordinates from
+// contiguous memory, which beats a pointer-chasing tree walk when sites
+// arrive in Hilbert order. The R-tree (geo.Index) stays the reference; tests
+// check that both give the same answers.
+type pointGrid struct {
+	minX, minY float64
+	cell, inv  float64
+	nx, ny     int
+	start      []int32     // len nx*ny+1; points of cell c are [start[c], start[c+1])
+	pts        []orb.Point // sorted by cell
+	ids        []int32     // feature index of pts[i]
+}
+
+// newPointGrid builds a grid over pts (ids[i] is the id of pts[i]) with about
+// perCell points per cell on average over the bounding box.
+func newPointGrid(pts []orb.Point, ids []int32, perCell float64) *pointGrid {
+	g := &pointGrid{}
+	if len(pts) == 0 {
+		return g
+	}
+	b := orb.MultiPoint(pts).Bound()
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	area := math.Max(w, 1) * math.Max(h, 1)
+	cell := math.Sqrt(area / float64(len(pts)) * perCell)
+	if cell < 25 {
+		cell = 25
+	}
+	g.minX, g.minY, g.cell, g.inv = b.Min[0], b.Min[1], cell, 1/cell
+	g.nx = int(w/cell) + 1
+	g.ny = int(h/cell) + 1
+	for g.nx*g.ny > 1<<24 { // keep the offsets table bounded
+		cell *= 2
+		g.cell, g.inv = cell, 1/cell
+		g.nx = int(w/cell) + 1
+		g.ny = int(h/cell) + 1
+	}
+	n := g.nx * g.ny
+	g.start = make([]int32, n+1)
+	cells := make([]int32, len(pts))
+	for i, p := range pts {
+		c := g.cellOf(p)
+		cells[i] = c
+		g.start[c+1]++
+	}
+	for i := 1; i <= n; i++ {
+		g.start[i] += g.start[i-1]
+	}
+	fill := append([]int32(nil), g.start[:n]...)
+	g.pts = make([]orb.Point, len(pts))
+	g.ids = make([]int32, len(pts))
+	for i, p := range pts { // stable: input order kept within a cell
+		c := cells[i]
+		j := fill[c]
+		fill[c]++
+		g.pts[j] = p
+		g.ids[j] = ids[i]
+	}
+	return g
+}
+
+func (g *pointGrid) cellXY(p orb.Point) (int, int) {
+	cx := int(math.Floor((p[0] - g.minX) * g.inv))
+	cy := int(math.Floor((p[1] - g.minY) * g.inv))
+	return cx, cy
+}
+
+func (g *pointGrid) cellOf(p orb.Point) int32 {
+	cx, cy := g.cellXY(p)
+	cx = min(max(cx, 0), g.nx-1)
+	cy = min(max(cy, 0), g.ny-1)
+	return int32(cy*g.nx + cx)
+}
+
+// scanCell updates best with the points of cell (cx, cy), if it exists.
+// Ties in distance go to the lower id, so the answer does not depend on
+// the order cells are visited.
+func (g *pointGrid) scanCell(cx, cy int, p orb.Point, best2 *float64, bestID *int32) {
+	if cx < 0 || cy < 0 || cx >= g.nx || cy >= g.ny {
+		return
+	}
+	c := cy*g.nx + cx
+	for j := g.start[c]; j < g.start[c+1]; j++ {
+		q := g.pts[j]
+		dx, dy := q[0]-p[0], q[1]-p[1]
+		d2 := dx*dx + dy*dy
+		if d2 < *best2 || (d2 == *best2 && g.ids[j] < *bestID) {
+			*best2, *bestID = d2, g.ids[j]
+		}
+	}
+}
+
+// nearest returns the distance to and id of the nearest point within
+// maxDist, or (0, -1, false).
+func (g *pointGrid) nearest(p orb.Point, maxDist float64) (float64, int32, bool) {
+	if len(g.pts) == 0 {
+		return 0, -1, false
+	}
+	cx, cy := g.cellXY(p)
+	best2 := math.Inf(1)
+	bestID := int32(-1)
+	// Rings beyond which no cell of the grid lies.
+	maxR := max(abs(cx), abs(cx-g.nx+1), abs(cy), abs(cy-g.ny+1))
+	for r := 0; r <= maxR; r++ {
+		// Any point in ring r lies at least (r-1)*cell from p (p is inside
+		// its own cell, possibly outside the grid but then r counts from there).
+		lower := float64(r-1) * g.cell
+		if lower > 0 && (lower*lower > best2 || lower > maxDist) {
+			break
+		}
+		if r == 0 {
+			g.scanCell(cx, cy, p, &best2, &bestID)
+			continue
+		}
+		y0, y1 := cy-r, cy+r
+		if y0 >= 0 && y0 < g.ny || y1 >= 0 && y1 < g.ny {
+			for x := max(cx-r, 0); x <= min(cx+r, g.nx-1); x++ {
+				g.scanCell(x, y0, p, &best2, &bestID)
+				g.scanCell(x, y1, p, &best2, &bestID)
+			}
+		}
+		for y := max(cy-r+1, 0); y <= min(cy+r-1, g.ny-1); y++ {
+			g.scanCell(cx-r, y, p, &best2, &bestID)
+			g.scanCell(cx+r, y, p, &best2, &bestID)
+		}
+	}
+	if bestID < 0 || best2 > maxDist*maxDist {
+		return 0, -1, false
+	}
+	return math.Sqrt(best2), bestID, true
+}
+
+// countWithin counts the points at distance <= r from p.
+func (g *pointGrid) countWithin(p orb.Point, r float64) int {
+	if len(g.pts) == 0 {
+		return 0
+	}
+	x0, y0 := g.cellXY(orb.Point{p[0] - r, p[1] - r})
+	x1, y1 := g.cellXY(orb.Point{p[0] + r, p[1] + r})
+	x0, y0 = max(x0, 0), max(y0, 0)
+	x1, y1 = min(x1, g.nx-1), min(y1, g.ny-1)
+	r2 := r * r
+	n := 0
+	for y := y0; y <= y1; y++ {
+		row := y * g.nx
+		for j := g.start[row+x0]; j < g.start[row+x1+1]; j++ {
+			q := g.pts[j]
+			dx, dy := q[0]-p[0], q[1]-p[1]
+			if dx*dx+dy*dy <= r2 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

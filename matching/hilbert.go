@@ -1,0 +1,55 @@
+package matching
+
+import (
+	"github.com/paulmach/orb"
+)
+
+// RD New box used to map sites onto the Hilbert curve (the Netherlands with
+// its territorial sea); points outside are clamped.
+const (
+	hilbertMinX = -7000.0
+	hilbertMinY = 289000.0
+	hilbertSpan = 340000.0 // covers y up to 629,000 and x up to 333,000
+	hilbertBits = 16
+)
+
+// hilbertKey returns the position of p along a Hilbert curve of order 16
+// over the RD New box (cells of about 5 m), so that sites close on the
+// curve are close on the map.
+func hilbertKey(p orb.Point) uint64 {
+	const n = 1 << hilbertBits
+	fx := (p[0] - hilbertMinX) / hilbertSpan * n
+	fy := (p[1] - hilbertMinY) / hilbertSpan * n
+	x := clampCell(fx, n)
+	y := clampCell(fy, n)
+	var d uint64
+	for s := uint32(n / 2); s > 0; s /= 2 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		// rotate the quadrant (standard xy2d; only the lower bits matter later)
+		if ry == 0 {
+			if rx == 1 {
+				x = n - 1 - x
+				y = n - 1 - y
+			}
+			x, y = y, x
+		}
+	}
+	return d
+}
+
+func clampCell(f float64, n uint32) uint32 {
+	if !(f > 0) { // also NaN
+		return 0
+	}
+	if f >= float64(n) {
+		return n - 1
+	}
+	return uint32(f)
+}
