@@ -22,14 +22,14 @@ const (
 
 // Media types.
 const (
-	mediaJSON      = "application/json"
-	mediaGeoJSON   = "application/geo+json"
-	mediaOpenAPI   = "application/vnd.oai.openapi+json;version=3.0"
-	mediaSchema    = "application/schema+json"
-	mediaHTML      = "text/html"
-	mediaCSV       = "text/csv"
-	mediaGPKG      = "application/geopackage+sqlite3"
-	charsetUTF8    = "; charset=utf-8"
+	mediaJSON         = "application/json"
+	mediaGeoJSON      = "application/geo+json"
+	mediaOpenAPI      = "application/vnd.oai.openapi+json;version=3.0"
+	mediaSchema       = "application/schema+json"
+	mediaHTML         = "text/html"
+	mediaCSV          = "text/csv"
+	mediaGPKG         = "application/geopackage+sqlite3"
+	charsetUTF8       = "; charset=utf-8"
 	headerVary        = "Vary"
 	headerCRS         = "Content-Crs"
 	headerIfNoneMatch = "If-None-Match"

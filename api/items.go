@@ -174,16 +174,16 @@ func compareForSort(a, b any) int {
 
 // page is the selected slice of features with paging figures.
 type page struct {
-	features       []*Feature
-	numberMatched  int
-	offset, limit  int
-	hasNext        bool
-	timeStamp      time.Time
-	collection     Collection
-	crs            geo.CRS
-	decimalComma   bool
-	selfURL, base  string
-	query          url.Values
+	features      []*Feature
+	numberMatched int
+	offset, limit int
+	hasNext       bool
+	timeStamp     time.Time
+	collection    Collection
+	crs           geo.CRS
+	decimalComma  bool
+	base          string
+	query         url.Values
 }
 
 // handleItems serves /collections/{collectionId}/items.

@@ -13,8 +13,11 @@ type Item[T any] struct {
 	Value    T
 }
 
-// Index is an immutable R-tree over items, built once with NewIndex and safe
-// for concurrent queries. Distances are planar (use RD New coordinates).
+// Index is an immutable spatial index over items, built once with NewIndex
+// and safe for concurrent queries. Box queries (Within, Containing,
+// Intersecting) use a tidwall/rtree RTreeG; Nearest uses a packed STR tree
+// with a compact priority queue. Distances are planar (use RD New
+// coordinates). To replace an index while queries run, hold it in a Swap.
 type Index[T any] struct {
 	items   []Item[T]
 	bounds  []orb.Bound
@@ -25,8 +28,9 @@ type Index[T any] struct {
 }
 
 // NewIndex builds an index over a copy of items (the geometries themselves
-// are shared, not copied). Items with a nil geometry are kept in Items but
-// never returned by a query.
+// are shared, not copied). Items with a nil geometry or a NaN/Inf bound are
+// kept in Items but never returned by a query. Layers of only orb.Point
+// items get a faster Nearest and Within.
 func NewIndex[T any](items []Item[T]) *Index[T] {
 	ix := &Index[T]{
 		items:   append([]Item[T](nil), items...),

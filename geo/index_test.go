@@ -393,3 +393,41 @@ func benchWithin(b *testing.B, kind string, dist float64) {
 func BenchmarkWithin1kmPoints60k(b *testing.B)   { benchWithin(b, "points", 1000) }
 func BenchmarkWithin5kmPoints60k(b *testing.B)   { benchWithin(b, "points", 5000) }
 func BenchmarkWithin1kmPolygons60k(b *testing.B) { benchWithin(b, "polygons", 1000) }
+
+// TestIndexNearestDeepTree checks a tree of several levels, with many
+// duplicate locations, against brute force.
+func TestIndexNearestDeepTree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	items := randomItems(rng, 6000, "points")
+	for i := 0; i < 1000; i++ { // duplicates of earlier points
+		items[5000+i].Geometry = items[rng.IntN(5000)].Geometry
+	}
+	ix := NewIndex(items)
+	for q := range 50 {
+		p := randomQuery(rng)
+		want := bruteNearest(items, p)
+		i := 0
+		ix.Nearest(p, 0, func(it Item[int], d float64) bool {
+			if d != want[i].d {
+				t.Fatalf("query %d result %d: %v, want %v", q, i, d, want[i].d)
+			}
+			i++
+			return i < 100
+		})
+		if i != 100 {
+			t.Fatalf("query %d: %d results", q, i)
+		}
+	}
+	// The whole index comes out exactly once without a limit.
+	seen := make([]bool, len(items))
+	ix.Nearest(orb.Point{0, 0}, 0, func(it Item[int], _ float64) bool {
+		if seen[it.Value] {
+			t.Fatalf("item %d twice", it.Value)
+		}
+		seen[it.Value] = true
+		return true
+	})
+	if slices.Contains(seen, false) {
+		t.Fatal("not every item returned")
+	}
+}

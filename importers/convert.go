@@ -28,11 +28,10 @@ type converted struct {
 	addresses []store.BAGAddress
 	gemeenten []store.Gemeente
 	regions   []store.RegionMember
-	valid     int                // rows that became an item
-	rejected  int                // rows rejected
-	errors    []store.RowError   // why, by row
-	notes     []string           // run-level remarks (not rejections)
-	progress  func(done, total int)
+	valid     int              // rows that became an item
+	rejected  int              // rows rejected
+	errors    []store.RowError // why, by row
+	notes     []string         // run-level remarks (not rejections)
 }
 
 // converter holds what every conversion of one table needs.

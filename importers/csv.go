@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,11 +47,39 @@ func readCSV(ctx context.Context, name string, r io.Reader) (Table, error) {
 	} else {
 		delim = detectDelimiter(text)
 	}
-	rows, err := csvRows(ctx, name, text, delim)
+	rows, badRows, err := csvRows(ctx, name, text, delim)
 	if err != nil {
 		return Table{File: name}, err
 	}
-	return buildTable(name, rows, findHeader(rows), true)
+	h := findHeader(rows)
+	if len(badRows) > 0 && (h < 0 || badRows[0].Row < rows[h].row) {
+		// The header itself (or everything) is broken: nothing to go on.
+		return Table{File: name}, badRows[0]
+	}
+	t, err := buildTable(name, rows, h, true)
+	if len(badRows) == 0 || err != nil && t.Columns == nil {
+		return t, err
+	}
+	// One flat list of row errors, in row order.
+	errs := make([]error, 0, len(badRows))
+	for _, e := range badRows {
+		errs = append(errs, e)
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = append(errs, j.Unwrap()...)
+	} else if err != nil {
+		errs = append(errs, err)
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return rowOf(a) - rowOf(b) })
+	return t, errors.Join(errs...)
+}
+
+func rowOf(err error) int {
+	var re *ReadError
+	if errors.As(err, &re) {
+		return re.Row
+	}
+	return 0
 }
 
 // sepDirective recognises the "sep=;" first line Excel writes and honours,
@@ -58,10 +87,13 @@ func readCSV(ctx context.Context, name string, r io.Reader) (Table, error) {
 func sepDirective(text string) (rune, string, bool) {
 	line, rest, _ := strings.Cut(text, "\n")
 	line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+	if len(line) > 2 && line[0] == '"' && line[len(line)-1] == '"' {
+		line = line[1 : len(line)-1] // "sep=;" as some tools quote it
+	}
 	if len(line) < 5 || !strings.EqualFold(line[:4], "sep=") {
 		return 0, text, false
 	}
-	d := strings.Trim(line[4:], `"`)
+	d := line[4:]
 	if utf8.RuneCountInString(d) != 1 {
 		if d == `\t` {
 			return '\t', rest, true
@@ -96,9 +128,6 @@ func detectDelimiter(text string) rune {
 			if err != nil {
 				break
 			}
-			if blankRecord(rec) {
-				continue
-			}
 			counts[len(rec)]++
 			n++
 		}
@@ -128,26 +157,32 @@ func blankRecord(rec []string) bool {
 	return true
 }
 
-// csvRows parses all records with their Excel row numbers.
-func csvRows(ctx context.Context, name, text string, delim rune) ([]rawRow, error) {
+// csvRows parses all records with their Excel row numbers. A record with
+// broken quotes is left out and reported in bad; reading goes on with the
+// next line.
+func csvRows(ctx context.Context, name, text string, delim rune) (rows []rawRow, bad []*ReadError, err error) {
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = delim != '\t' && delim != ' '
-	var rows []rawRow
 	extra := 0 // line breaks inside quoted values so far
 	for i := 0; ; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
+		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+			bad = append(bad, csvParseError(name, pe, extra))
+			extra += pe.Line - pe.StartLine
+			continue
+		}
 		if err != nil {
-			return nil, csvParseError(name, err, extra)
+			return nil, nil, &ReadError{File: name, Msg: "cannot read the CSV: " + err.Error(), Err: err}
 		}
 		line, _ := cr.FieldPos(0)
 		cells := make([]string, len(rec))
@@ -157,7 +192,7 @@ func csvRows(ctx context.Context, name, text string, delim rune) ([]rawRow, erro
 		}
 		rows = append(rows, rawRow{row: line - (extra - countNL(rec)), cells: cells})
 	}
-	return rows, nil
+	return rows, bad, nil
 }
 
 func countNL(rec []string) int {
@@ -176,11 +211,7 @@ func trimCell(s string) string {
 }
 
 // csvParseError turns an encoding/csv error into a *ReadError a user can act on.
-func csvParseError(name string, err error, extra int) error {
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return &ReadError{File: name, Msg: "cannot read the CSV: " + err.Error(), Err: err}
-	}
+func csvParseError(name string, pe *csv.ParseError, extra int) *ReadError {
 	re := &ReadError{File: name, Row: pe.StartLine - extra, Err: fmt.Errorf("%w: %w", ErrBadQuotes, pe.Err)}
 	where := ""
 	if pe.Line != pe.StartLine {

@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -151,12 +150,9 @@ func (l *locator) raw(r Record, src geomSource) (g orb.Geometry, col, desc strin
 	return nil, "", "", nil
 }
 
-// errNoGeometry is returned by locate when the record has no geometry.
-var errNoGeometry = errors.New("no geometry")
-
 // locate returns the RD New geometry of a record, the repairs made, or a
-// row error. It returns errNoGeometry (as a nil RowError) when no source
-// holds a geometry on this row.
+// row error, and the source used: srcNone (with a nil error) when no
+// source holds a geometry on this row.
 func (l *locator) locate(r Record) (orb.Geometry, []string, *store.RowError, geomSource) {
 	for _, src := range []geomSource{srcReader, srcWKT, srcXY, srcLatLon} {
 		g, col, desc, err := l.raw(r, src)

@@ -98,9 +98,6 @@ func headerNames(name string, hdr rawRow, width int) ([]string, error) {
 	return cols, nil
 }
 
-// maxRowErrors caps how many per-row errors a reader reports for one file.
-const maxRowErrors = 20
-
 // buildTable makes a Table from rows with the header at rows[h].
 //
 // Rows above the header are dropped; below it, rows whose cells are all
@@ -112,7 +109,8 @@ const maxRowErrors = 20
 // without any value are dropped.
 //
 // Per-row errors do not stop reading: the Table holds every row and the
-// error joins up to maxRowErrors *ReadError values.
+// error joins one *ReadError per bad row (errors.Join), so a caller can
+// take those rows out and import the rest.
 func buildTable(name string, rows []rawRow, h int, strict bool) (Table, error) {
 	t := Table{File: name}
 	if h < 0 || h >= len(rows) {
@@ -142,7 +140,7 @@ func buildTable(name string, rows []rawRow, h int, strict bool) (Table, error) {
 	}
 	t.Columns = cols
 
-	var errs rowErrors
+	var errs []error
 	for _, r := range rows[h+1:] {
 		if r.nonEmpty() == 0 || sameCells(r.cells, hdr.cells) {
 			continue
@@ -150,7 +148,7 @@ func buildTable(name string, rows []rawRow, h int, strict bool) (Table, error) {
 		if strict && len(r.cells) > width {
 			for i := width; i < len(r.cells); i++ {
 				if r.cells[i] != "" {
-					errs.add(&ReadError{
+					errs = append(errs, &ReadError{
 						File: name, Row: r.row, Value: r.cells[i],
 						Msg: fmt.Sprintf("this row has a value in column %d but the header has only %d columns; "+
 							"a value probably contains the delimiter without being enclosed in double quotes, "+
@@ -172,7 +170,7 @@ func buildTable(name string, rows []rawRow, h int, strict bool) (Table, error) {
 		t.Records = append(t.Records, Record{Row: r.row, Values: vals})
 	}
 	t.Columns = dropEmptyTrailing(t, hdr, hdrWidth)
-	return t, errs.err()
+	return t, errors.Join(errs...)
 }
 
 // dropEmptyTrailing removes columns beyond the named header that hold no
@@ -212,30 +210,4 @@ func sameCells(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// rowErrors collects per-row errors up to maxRowErrors.
-type rowErrors struct {
-	list []error
-	more int
-}
-
-func (e *rowErrors) add(err *ReadError) {
-	if len(e.list) < maxRowErrors {
-		e.list = append(e.list, err)
-		return
-	}
-	e.more++
-}
-
-func (e *rowErrors) err() error {
-	switch {
-	case len(e.list) == 0:
-		return nil
-	case e.more > 0:
-		return errors.Join(append(e.list, fmt.Errorf("... and %d more rows with the same kind of problem", e.more))...)
-	case len(e.list) == 1:
-		return e.list[0]
-	}
-	return errors.Join(e.list...)
 }

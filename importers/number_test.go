@@ -19,7 +19,7 @@ func TestParseNumber(t *testing.T) {
 		{"1.234,5", 1234.5},
 		{"1,234.5", 1234.5},
 		{"1 234,5", 1234.5},
-		{"1\u00a0234,5", 1234.5},          // no-break space
+		{"1\u00a0234,5", 1234.5},               // no-break space
 		{"1\u202f234\u202f567,25", 1234567.25}, // narrow no-break space
 		{"1.234.567", 1234567},
 		{"1,234,567", 1234567},
@@ -76,13 +76,13 @@ func TestParseNumberHint(t *testing.T) {
 		decimalComma bool
 		want         float64
 	}{
-		{"1.234", true, 1234},     // ambiguous, file uses decimal commas
-		{"1.234", false, 1.234},   // ambiguous, file uses decimal dots
-		{"12,345", true, 12.345},  // ambiguous, decimal comma
-		{"12,345", false, 12345},  // ambiguous, thousands comma
-		{"1.5", true, 1.5},        // not a thousands group whatever the hint
-		{"1,5", false, 1.5},       // idem
-		{"0.123", true, 0.123},    // leading zero: never a thousands group
+		{"1.234", true, 1234},    // ambiguous, file uses decimal commas
+		{"1.234", false, 1.234},  // ambiguous, file uses decimal dots
+		{"12,345", true, 12.345}, // ambiguous, decimal comma
+		{"12,345", false, 12345}, // ambiguous, thousands comma
+		{"1.5", true, 1.5},       // not a thousands group whatever the hint
+		{"1,5", false, 1.5},      // idem
+		{"0.123", true, 0.123},   // leading zero: never a thousands group
 		{"1234.567", true, 1234.567},
 		{"-1.234", true, -1234},
 		{"1.234,5", false, 1234.5}, // both separators: unambiguous

@@ -115,6 +115,9 @@ func parseDate(s string) (time.Time, error) {
 	default:
 		return time.Time{}, fmt.Errorf("%q is not a date: %w", s, errDate)
 	}
+	if y < 1800 {
+		return time.Time{}, fmt.Errorf("%q is not a date: the year %d is before 1800", s, y)
+	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return time.Time{}, fmt.Errorf("%q is not a date: %w", s, errDate)

@@ -739,29 +739,26 @@ func sitePoint(s *store.Site) orb.Point {
 // centrumgemeente, eligible results by score descending, ties by site id.
 // Ineligible results and results without centrumgemeente get 0.
 func RankInRegion(results []Result) {
-	idx := make([]int, 0, len(results))
+	groups := map[string][]int32{}
 	for i := range results {
 		results[i].RankInRegion = 0
-		if results[i].Eligible && results[i].Centrumgemeente != "" {
-			idx = append(idx, i)
+		if r := &results[i]; r.Eligible && r.Centrumgemeente != "" {
+			groups[r.Centrumgemeente] = append(groups[r.Centrumgemeente], int32(i))
 		}
 	}
-	sort.Slice(idx, func(a, b int) bool {
-		ra, rb := &results[idx[a]], &results[idx[b]]
-		if ra.Centrumgemeente != rb.Centrumgemeente {
-			return ra.Centrumgemeente < rb.Centrumgemeente
+	for _, idx := range groups {
+		slices.SortFunc(idx, func(a, b int32) int {
+			ra, rb := &results[a], &results[b]
+			if ra.Score != rb.Score {
+				if ra.Score > rb.Score {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(ra.SiteID, rb.SiteID)
+		})
+		for rank, i := range idx {
+			results[i].RankInRegion = rank + 1
 		}
-		if ra.Score != rb.Score {
-			return ra.Score > rb.Score
-		}
-		return ra.SiteID < rb.SiteID
-	})
-	rank, region := 0, ""
-	for _, i := range idx {
-		if results[i].Centrumgemeente != region {
-			region, rank = results[i].Centrumgemeente, 0
-		}
-		rank++
-		results[i].RankInRegion = rank
 	}
 }

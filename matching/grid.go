@@ -149,6 +149,9 @@ func (g *pointGrid) countWithin(p orb.Point, r float64) int {
 	x1, y1 := g.cellXY(orb.Point{p[0] + r, p[1] + r})
 	x0, y0 = max(x0, 0), max(y0, 0)
 	x1, y1 = min(x1, g.nx-1), min(y1, g.ny-1)
+	if x0 > x1 || y0 > y1 {
+		return 0
+	}
 	r2 := r * r
 	n := 0
 	for y := y0; y <= y1; y++ {

@@ -53,7 +53,7 @@ func (s *Store) SaveAddresses(ctx context.Context, run *Run, as []BAGAddress) er
 				continue // a later row holds the same address
 			}
 			if err := b.add(ctx, pc, a.Huisnummer, strings.TrimSpace(a.Toevoeging), tk, a.Straat, a.Plaats, a.Point[0], a.Point[1], runID); err != nil {
-				return fmt.Errorf("write addresses (batch ending at %s %d%s): %w", pc, a.Huisnummer, a.Toevoeging, err)
+				return fmt.Errorf("write addresses up to %s %d%s: %w", pc, a.Huisnummer, a.Toevoeging, err)
 			}
 		}
 		if err := b.flush(ctx); err != nil {

@@ -40,7 +40,7 @@ func Example() {
 	fmt.Println(errors.Is(err, store.ErrInvalid))
 	fmt.Println(err)
 	// Output:
-	// k1b2f0d7ba0b5 1
+	// kcb13973ef4f6 1
 	// true
 	// save sites of "kavels2.csv": site 1 (kavel "K-18" from "gemeente-utrecht"): invalid data: no geometry
 }

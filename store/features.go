@@ -59,7 +59,7 @@ func (s *Store) SaveFeatures(ctx context.Context, run *Run, layer string, fs []F
 				args = append(args, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
 			}
 			if err := b.add(ctx, args...); err != nil {
-				return fmt.Errorf("write features (batch ending at feature %d): %w", i+1, err)
+				return fmt.Errorf("write features up to feature %d: %w", i+1, err)
 			}
 		}
 		if err := b.flush(ctx); err != nil {

@@ -50,7 +50,7 @@ func (s *Store) SaveGemeenten(ctx context.Context, run *Run, gs []Gemeente) erro
 				args = append(args, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
 			}
 			if err := b.add(ctx, args...); err != nil {
-				return fmt.Errorf("write gemeenten (batch ending at %s): %w", g.Code, err)
+				return fmt.Errorf("write gemeenten up to %s: %w", g.Code, err)
 			}
 		}
 		if err := b.flush(ctx); err != nil {
@@ -120,7 +120,7 @@ func (s *Store) SaveRegions(ctx context.Context, run *Run, rs []RegionMember) er
 		defer b.close()
 		for _, r := range rs {
 			if err := b.add(ctx, r.Gemeente, r.GemeenteNaam, r.Centrumgemeente, r.CentrumgemeenteNaam, r.Confidence, r.Note, runID); err != nil {
-				return fmt.Errorf("write regions (batch ending at %s): %w", r.Gemeente, err)
+				return fmt.Errorf("write regions up to %s: %w", r.Gemeente, err)
 			}
 		}
 		if err := b.flush(ctx); err != nil {

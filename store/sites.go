@@ -115,7 +115,7 @@ func (s *Store) SaveSites(ctx context.Context, run *Run, sites []Site) error {
 				args = append(args, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
 			}
 			if err := b.add(ctx, args...); err != nil {
-				return fmt.Errorf("write sites (batch ending at site %d, %s %q): %w", i+1, st.Kind, st.SourceRef, err)
+				return fmt.Errorf("write sites up to site %d (%s %q): %w", i+1, st.Kind, st.SourceRef, err)
 			}
 		}
 		if err := b.flush(ctx); err != nil {
@@ -243,7 +243,13 @@ func (s *Store) siteWhere(f SiteFilter) (string, []any) {
 // sites whose bounding box intersects it (touching counts).
 func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
 	where, args := s.siteWhere(f)
-	query := "SELECT " + s.siteSelect() + " FROM sites" + where + " ORDER BY id"
+	from := " FROM sites"
+	if f.Bound != nil && !s.pg() {
+		// Otherwise SQLite may walk the primary key for ORDER BY id and
+		// test every row.
+		from += " INDEXED BY sites_bbox"
+	}
+	query := "SELECT " + s.siteSelect() + from + where + " ORDER BY id"
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)

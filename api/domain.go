@@ -1,0 +1,316 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/importers"
+	"github.com/plekwijzer/plekwijzer/matching"
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+// Domain serves plekwijzer's own endpoints beside OGC API - Features: region
+// summaries, one site with both uses explained, rescoring with adjusted
+// weights, and imports over HTTP. It owns the snapshot behind the catalog
+// and rebuilds it when the store changes.
+type Domain struct {
+	st      *store.Store
+	scoring Scoring
+	cat     *MemoryCatalog
+	snap    atomic.Pointer[Snapshot]
+	mu      sync.Mutex // serialises rebuilds and imports
+	log     *slog.Logger
+}
+
+// NewDomain builds the first snapshot from st.
+func NewDomain(ctx context.Context, st *store.Store, sc Scoring, log *slog.Logger) (*Domain, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Domain{st: st, scoring: sc, cat: NewMemoryCatalog(), log: log}
+	if err := d.rebuild(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Catalog is the catalog the OGC API server reads; it changes with every rebuild.
+func (d *Domain) Catalog() *MemoryCatalog { return d.cat }
+
+// Snapshot returns the current snapshot.
+func (d *Domain) Snapshot() *Snapshot { return d.snap.Load() }
+
+func (d *Domain) rebuild(ctx context.Context) error {
+	start := time.Now()
+	snap, err := BuildSnapshot(ctx, d.st, d.scoring)
+	if err != nil {
+		return err
+	}
+	d.snap.Store(snap)
+	d.cat.Replace(snap.Layers...)
+	d.log.Info("snapshot built", "generation", snap.Generation, "sites", len(snap.Sites), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Refresh rebuilds the snapshot when the store has changed since it was built.
+func (d *Domain) Refresh(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	gen, err := d.st.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if gen == d.snap.Load().Generation {
+		return nil
+	}
+	return d.rebuild(ctx)
+}
+
+// Watch calls Refresh every interval until ctx ends, so imports made with
+// the CLI against the same database show up without a restart.
+func (d *Domain) Watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := d.Refresh(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("refresh snapshot", "err", err)
+			}
+		}
+	}
+}
+
+// Register adds the domain routes to s.
+func (d *Domain) Register(s *Server) {
+	e := s.Echo()
+	e.GET("/regios", d.handleRegions)
+	e.GET("/regios/:code", d.handleRegion)
+	e.GET("/locaties/:id", d.handleSite)
+	e.GET("/locaties/:id/score", d.handleRescore)
+	e.POST("/imports", d.handleImport)
+}
+
+func (d *Domain) handleRegions(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"regios": d.snap.Load().Regions, "bron": dataCredit})
+}
+
+func (d *Domain) handleRegion(c echo.Context) error {
+	code := strings.ToUpper(c.Param("code"))
+	for _, r := range d.snap.Load().Regions {
+		if r.Centrumgemeente == code {
+			return c.JSON(http.StatusOK, r)
+		}
+	}
+	return notFound("no centrumgemeente region %q: use a CBS code such as GM0344 (see /regios)", c.Param("code"))
+}
+
+// siteView is one site with its score for each use.
+type siteView struct {
+	Site   store.Site                       `json:"locatie"`
+	Scores map[matching.Use]matching.Result `json:"scores"`
+}
+
+func (d *Domain) handleSite(c echo.Context) error {
+	snap := d.snap.Load()
+	s, ok := snap.Sites[c.Param("id")]
+	if !ok {
+		return notFound("no site with id %q", c.Param("id"))
+	}
+	v := siteView{Site: s, Scores: map[matching.Use]matching.Result{}}
+	for use, set := range snap.Scores {
+		if r := set.ByID(s.ID); r != nil {
+			v.Scores[use] = *r
+		}
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+// handleRescore scores one site with adjusted weights, leaving the stored
+// profile untouched: /locaties/{id}/score?gebruik=flex&gewichten=ov_halte:20,huisarts:5
+func (d *Domain) handleRescore(c echo.Context) error {
+	snap := d.snap.Load()
+	s, ok := snap.Sites[c.Param("id")]
+	if !ok {
+		return notFound("no site with id %q", c.Param("id"))
+	}
+	for name := range c.QueryParams() {
+		if name != "gebruik" && name != "gewichten" {
+			return paramError(name, "unknown parameter; use gebruik and gewichten")
+		}
+	}
+	use := matching.Use(c.QueryParam("gebruik"))
+	if use == "" {
+		use = matching.Transformatie
+		if s.Kind == store.Kavel {
+			use = matching.Flex
+		}
+	}
+	base, ok := snap.Profiles[use]
+	if !ok {
+		return paramError("gebruik", "%q is not a use: use flex or transformatie", use)
+	}
+	prof, err := adjustWeights(base, c.QueryParam("gewichten"))
+	if err != nil {
+		return err
+	}
+	sets, err := snap.Engine.Score(c.Request().Context(), []store.Site{s}, prof)
+	if err != nil {
+		return fmt.Errorf("rescore %s: %w", s.ID, err)
+	}
+	if len(sets) == 0 || len(sets[0].Results) == 0 {
+		return paramError("gebruik", "profile %s does not score a %s", prof.Name, s.Kind)
+	}
+	r := sets[0].Results[0]
+	r.RankInRegion = 0 // a rank needs the whole region scored with the same weights
+	return c.JSON(http.StatusOK, r)
+}
+
+// adjustWeights returns a copy of p with the weights named in spec
+// ("name:weight,name:weight") replaced.
+func adjustWeights(p *matching.Profile, spec string) (*matching.Profile, error) {
+	cp := *p
+	cp.Criteria = append([]matching.Criterion(nil), p.Criteria...)
+	if spec == "" {
+		return &cp, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		name, val, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, paramError("gewichten", "%q: write criterion:weight, e.g. ov_halte:20", part)
+		}
+		w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || w < 0 || w > 1000 {
+			return nil, paramError("gewichten", "weight %q of %s must be a number from 0 to 1000", val, name)
+		}
+		found := false
+		for i := range cp.Criteria {
+			if cp.Criteria[i].Name == name {
+				cp.Criteria[i].Weight, found = w, true
+			}
+		}
+		if !found {
+			var known []string
+			for _, c := range cp.Criteria {
+				known = append(known, c.Name)
+			}
+			return nil, paramError("gewichten", "profile %s has no criterion %q; it has %s", p.Name, name, strings.Join(known, ", "))
+		}
+	}
+	if err := cp.Validate(); err != nil {
+		return nil, paramError("gewichten", "%v", err)
+	}
+	return &cp, nil
+}
+
+// handleImport imports an uploaded file (multipart field "file") as a run,
+// like `plekwijzer import`, and rebuilds the snapshot. Form fields: soort
+// (gebouwen, kavels, adressen, laag, gemeenten, regios), laag, crs, sheet,
+// bron, strict, dry_run.
+func (d *Domain) handleImport(c echo.Context) error {
+	for name := range c.QueryParams() {
+		return paramError(name, "unknown query parameter; send the import as multipart form fields")
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return paramError("file", "send the inventory as multipart form field \"file\": %v", err)
+	}
+	opts := importers.Options{
+		Kind:   store.RunKind(c.FormValue("soort")),
+		Layer:  c.FormValue("laag"),
+		Sheet:  c.FormValue("sheet"),
+		Source: c.FormValue("bron"),
+	}
+	if opts.Kind == "" {
+		return paramError("soort", "missing: gebouwen, kavels, adressen, laag, gemeenten or regios")
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"strict", &opts.Strict}, {"dry_run", &opts.DryRun}} {
+		if v := c.FormValue(b.name); v != "" {
+			if *b.dst, err = strconv.ParseBool(v); err != nil {
+				return paramError(b.name, "%q is not true or false", v)
+			}
+		}
+	}
+	if v := c.FormValue("crs"); v != "" {
+		if opts.CRS, err = geo.ParseCRS(v); err != nil {
+			return paramError("crs", "%q: use EPSG:28992 or EPSG:4326", v)
+		}
+	}
+	dir, err := os.MkdirTemp("", "plekwijzer-upload-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, filepath.Base(fh.Filename))
+	if err := saveUpload(fh, path); err != nil {
+		return fmt.Errorf("save upload %s: %w", fh.Filename, err)
+	}
+	ctx := c.Request().Context()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if opts.Kind != store.RunGemeenten && opts.Kind != store.RunRegios {
+		if err := importers.ImportDefaults(ctx, d.st); err != nil {
+			return err
+		}
+	}
+	run, err := importers.Import(ctx, d.st, path, opts)
+	if run == nil {
+		var oe error
+		if errors.Is(err, importers.ErrOptions) {
+			oe = paramError("soort", "%v", err)
+		} else {
+			oe = &Problem{Status: http.StatusUnprocessableEntity, Title: "Import failed", Detail: err.Error()}
+		}
+		return oe
+	}
+	if run.Status == store.RunOK {
+		if err := d.rebuild(ctx); err != nil {
+			return err
+		}
+	}
+	status := http.StatusCreated
+	switch run.Status {
+	case store.RunDryRun:
+		status = http.StatusOK
+	case store.RunRefused, store.RunFailed:
+		status = http.StatusUnprocessableEntity
+	}
+	return c.JSON(status, run)
+}
+
+func saveUpload(fh *multipart.FileHeader, path string) error {
+	src, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}

@@ -1,0 +1,259 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/plekwijzer/plekwijzer/api/cql2"
+	"github.com/plekwijzer/plekwijzer/geo"
+	_ "modernc.org/sqlite" // GeoPackage writer
+)
+
+// WKT (OGC 01-009) definitions written into gpkg_spatial_ref_sys.
+const (
+	wktRDNew = `PROJCS["Amersfoort / RD New",GEOGCS["Amersfoort",DATUM["Amersfoort",SPHEROID["Bessel 1841",6377397.155,299.1528128,AUTHORITY["EPSG","7004"]],TOWGS84[565.2369,50.0087,465.658,-0.406857,0.350733,-1.87035,4.0812],AUTHORITY["EPSG","6289"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4289"]],PROJECTION["Oblique_Stereographic"],PARAMETER["latitude_of_origin",52.1561605555556],PARAMETER["central_meridian",5.38763888888889],PARAMETER["scale_factor",0.9999079],PARAMETER["false_easting",155000],PARAMETER["false_northing",463000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","28992"]]`
+	wktWGS84 = `GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]`
+)
+
+const gpkgSchema = `
+PRAGMA application_id = 1196444487;
+PRAGMA user_version = 10300;
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+INSERT INTO gpkg_spatial_ref_sys VALUES
+  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
+`
+
+// renderGPKG writes a page as a GeoPackage download. Geometries are in RD
+// New unless the crs parameter asks for WGS 84 (then lon/lat, EPSG:4326 as
+// GeoPackage stores it).
+func (s *Server) renderGPKG(c echo.Context, pg page) error {
+	crs := geo.RDNew
+	if pg.query.Get("crs") != "" && pg.crs.Geographic() {
+		crs = geo.CRS84
+	}
+	dir, err := os.MkdirTemp("", "plekwijzer-gpkg-")
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, pg.collection.ID+".gpkg")
+	if err := WriteGeoPackage(c.Request().Context(), path, pg.collection, pg.features, crs); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(pg.collection.ID)+`.gpkg"`)
+	return c.Blob(http.StatusOK, mediaGPKG, b)
+}
+
+// WriteGeoPackage writes features of coll (geometries in RD New) to a new
+// GeoPackage 1.3 file at path, as one feature table named after the
+// collection, with geometries in crs (RD New, or CRS84/WGS84 as EPSG:4326
+// lon/lat).
+func WriteGeoPackage(ctx context.Context, path string, coll Collection, features []*Feature, crs geo.CRS) error {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return fmt.Errorf("gpkg: open %s: %w", path, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, gpkgSchema); err != nil {
+		return fmt.Errorf("gpkg: schema: %w", err)
+	}
+	srsID := 28992
+	if crs.Geographic() {
+		srsID = 4326
+		crs = geo.CRS84
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO gpkg_spatial_ref_sys VALUES
+		('Amersfoort / RD New', 28992, 'EPSG', 28992, ?, 'Rijksdriehoeksstelsel'),
+		('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')`,
+		wktRDNew, wktWGS84); err != nil {
+		return fmt.Errorf("gpkg: spatial_ref_sys: %w", err)
+	}
+	table := coll.ID
+	geoms := make([]orb.Geometry, len(features))
+	var bound orb.Bound
+	geomType := ""
+	for i, f := range features {
+		g := fromStorage(f.Geometry, crs)
+		geoms[i] = g
+		if g == nil {
+			continue
+		}
+		t := strings.ToUpper(g.GeoJSONType())
+		switch {
+		case geomType == "":
+			geomType, bound = t, g.Bound()
+		default:
+			if geomType != t {
+				geomType = "GEOMETRY"
+			}
+			bound = bound.Union(g.Bound())
+		}
+	}
+	if geomType == "" {
+		geomType = "GEOMETRY"
+	}
+	cols := []string{`"fid" INTEGER PRIMARY KEY AUTOINCREMENT`, `"geom" ` + geomType, `"feature_id" TEXT`}
+	names := []string{`"geom"`, `"feature_id"`}
+	for _, p := range coll.Properties {
+		cols = append(cols, quoteIdent(p.Name)+" "+gpkgType(p.Type))
+		names = append(names, quoteIdent(p.Name))
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(table)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		return fmt.Errorf("gpkg: create table: %w", err)
+	}
+	var minX, minY, maxX, maxY any
+	if len(features) > 0 && geomType != "" {
+		minX, minY, maxX, maxY = bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
+		VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`, table, coll.Title, coll.Description,
+		time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), minX, minY, maxX, maxY, srsID); err != nil {
+		return fmt.Errorf("gpkg: contents: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, table, geomType, srsID); err != nil {
+		return fmt.Errorf("gpkg: geometry_columns: %w", err)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(names, ", ")+") VALUES ("+ph+")")
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	defer stmt.Close()
+	args := make([]any, len(names))
+	for i, f := range features {
+		if args[0], err = gpkgGeometry(geoms[i], srsID); err != nil {
+			return fmt.Errorf("gpkg: feature %s: %w", f.ID, err)
+		}
+		args[1] = f.ID
+		for j, p := range coll.Properties {
+			args[j+2] = gpkgValue(f.Properties[p.Name], p.Type)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("gpkg: feature %s: %w", f.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("gpkg: commit: %w", err)
+	}
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func gpkgType(t string) string {
+	switch t {
+	case TypeNumber:
+		return "REAL"
+	case TypeInteger:
+		return "INTEGER"
+	case TypeBoolean:
+		return "BOOLEAN"
+	case TypeDate:
+		return "DATE"
+	}
+	return "TEXT"
+}
+
+func gpkgValue(v any, typ string) any {
+	if _, ok := cql2.Compare(v, v); !ok {
+		return nil // NULL or unsupported
+	}
+	switch typ {
+	case TypeBoolean:
+		if c, _ := cql2.Compare(v, true); c == 0 {
+			return 1
+		}
+		return 0
+	case TypeNumber, TypeInteger:
+		f, ok := toFloat(v)
+		if !ok {
+			return nil
+		}
+		if typ == TypeInteger {
+			return int64(math.Round(f))
+		}
+		return f
+	}
+	return formatValue(v, false)
+}
+
+// toFloat returns a numeric property value as float64.
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case *float64:
+		if x != nil {
+			return *x, true
+		}
+	case *int:
+		if x != nil {
+			return float64(*x), true
+		}
+	}
+	return 0, false
+}
+
+// gpkgGeometry encodes g as GeoPackage binary: header (magic "GP", version
+// 0, flags: little endian with an xy envelope), srs id, envelope, then WKB.
+func gpkgGeometry(g orb.Geometry, srsID int) ([]byte, error) {
+	if g == nil {
+		return nil, nil
+	}
+	body, err := wkb.Marshal(g, binary.LittleEndian)
+	if err != nil {
+		return nil, err
+	}
+	b := g.Bound()
+	out := make([]byte, 8+32, 8+32+len(body))
+	out[0], out[1], out[2], out[3] = 'G', 'P', 0, 0x03
+	binary.LittleEndian.PutUint32(out[4:], uint32(int32(srsID)))
+	for i, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
+		binary.LittleEndian.PutUint64(out[8+8*i:], math.Float64bits(v))
+	}
+	return append(out, body...), nil
+}

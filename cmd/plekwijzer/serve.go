@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/plekwijzer/plekwijzer/api"
+	"github.com/plekwijzer/plekwijzer/importers"
+	"github.com/plekwijzer/plekwijzer/matching"
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+type serveOptions struct {
+	addr         string
+	token        string
+	protectReads bool
+	profiles     []string // profile files replacing the defaults
+	demand       string   // demand file replacing the default
+	demo         bool
+}
+
+func runServe(ctx context.Context, e env) error {
+	fs, db := newFlags(e, "serve", "[--addr :8080]")
+	var o serveOptions
+	fs.StringVar(&o.addr, "addr", envOr("PLEKWIJZER_ADDR", ":8080"), "address to listen on")
+	fs.StringVar(&o.token, "token", envOr("PLEKWIJZER_TOKEN", ""), "bearer token for writes such as POST /imports (env PLEKWIJZER_TOKEN); none: writes are refused")
+	fs.BoolVar(&o.protectReads, "alleen-met-token", false, "require the token for reads too")
+	fs.Func("profiel", "scoring profile file (YAML/JSON) replacing the default for its use; may be repeated", func(s string) error {
+		o.profiles = append(o.profiles, s)
+		return nil
+	})
+	fs.StringVar(&o.demand, "vraag", "", "demand file (need and target per centrumgemeente) replacing the default")
+	if _, err := parseArgs(fs, e.args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := importers.ImportDefaults(ctx, st); err != nil {
+		return err
+	}
+	return serve(ctx, e, st, o)
+}
+
+// scoring builds the scoring setup from the profile and demand files.
+func (o serveOptions) scoring() (api.Scoring, error) {
+	var sc api.Scoring
+	if len(o.profiles) > 0 {
+		defaults, err := matching.DefaultProfiles()
+		if err != nil {
+			return sc, err
+		}
+		byUse := map[matching.Use]*matching.Profile{}
+		for _, p := range defaults {
+			byUse[p.Use] = p
+		}
+		for _, path := range o.profiles {
+			p, err := matching.LoadProfile(path)
+			if err != nil {
+				return sc, err
+			}
+			byUse[p.Use] = p
+		}
+		sc.Profiles = []*matching.Profile{byUse[matching.Flex], byUse[matching.Transformatie]}
+	}
+	if o.demand != "" {
+		d, err := matching.LoadDemand(o.demand)
+		if err != nil {
+			return sc, err
+		}
+		sc.Demand = d
+	}
+	return sc, nil
+}
+
+func serve(ctx context.Context, e env, st *store.Store, o serveOptions) error {
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	sc, err := o.scoring()
+	if err != nil {
+		return err
+	}
+	dom, err := api.NewDomain(ctx, st, sc, log)
+	if err != nil {
+		return err
+	}
+	desc := ""
+	if o.demo {
+		desc = "DEMO: the vacant buildings, plots and context layers are SYNTHETIC (made up, marked [SYNTHETISCH]); the municipalities and regions are real open data (CBS / Kadaster, PDOK, CC BY 4.0)."
+	}
+	srv, err := api.New(dom.Catalog(), api.Config{
+		Addr: o.addr, Token: o.token, ProtectReads: o.protectReads, Logger: log, Description: desc,
+	})
+	if err != nil {
+		return err
+	}
+	dom.Register(srv)
+	go dom.Watch(ctx, 10*time.Second)
+	fmt.Fprintf(e.stderr, "plekwijzer: serving %d sites on http://%s/ (OGC API - Features; QGIS/GDAL: OAPIF)\n", len(dom.Snapshot().Sites), displayAddr(o.addr))
+	return srv.Run(ctx)
+}
+
+func displayAddr(addr string) string {
+	if len(addr) > 0 && addr[0] == ':' {
+		return "localhost" + addr
+	}
+	return addr
+}
