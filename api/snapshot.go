@@ -14,18 +14,9 @@ import (
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
-// Scoring says how a Snapshot scores the sites.
-type Scoring struct {
-	// Profiles score the sites; nil means matching.DefaultProfiles (one for
-	// flexwoningen, one for transformatie). The first profile of each use
-	// fills that use's candidates collection.
-	Profiles []*matching.Profile
-	// Demand is the need and target per centrumgemeente; nil means
-	// matching.DefaultDemand.
-	Demand matching.DemandTable
-	// ReferenceDate is "today" for availability terms; zero means now.
-	ReferenceDate time.Time
-}
+// Scoring says how a Snapshot scores the sites: profiles, demand table and
+// reference date (see matching.Setup; the zero value uses the defaults).
+type Scoring = matching.Setup
 
 // Snapshot is everything the server shows at one moment: the stored data,
 // its scores and region summaries, and the catalog layers built from them.
@@ -57,62 +48,32 @@ const (
 // BuildSnapshot reads the store, scores every site and builds the catalog
 // layers.
 func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot, error) {
-	gen, err := st.Generation(ctx)
+	out, err := matching.ScoreStore(ctx, st, sc)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
-	}
-	sites, err := st.Sites(ctx, store.SiteFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: read sites: %w", err)
-	}
-	features, err := st.Features(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: read context layers: %w", err)
 	}
 	gemeenten, err := st.Gemeenten(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: read gemeenten: %w", err)
 	}
-	members, err := st.Regions(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: read regions: %w", err)
-	}
-	profiles := sc.Profiles
-	if profiles == nil {
-		if profiles, err = matching.DefaultProfiles(); err != nil {
-			return nil, err
-		}
-	}
-	demand := sc.Demand
-	if demand == nil {
-		demand = matching.DefaultDemand()
-	}
-	ref := sc.ReferenceDate
-	if ref.IsZero() {
-		ref = time.Now()
-	}
-	engine := matching.NewEngine(features, matching.Options{ReferenceDate: ref, Regions: members})
-	sets, err := engine.Score(ctx, sites, profiles...)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: score: %w", err)
-	}
+	sites, members, features := out.Sites, out.Members, out.Features
 	snap := &Snapshot{
-		Generation: gen,
-		Built:      time.Now(),
+		Generation: out.Generation,
+		Built:      out.Scored,
 		Sites:      make(map[string]store.Site, len(sites)),
-		Engine:     engine,
+		Engine:     out.Engine,
 		Profiles:   map[matching.Use]*matching.Profile{},
 		Scores:     map[matching.Use]*matching.ScoreSet{},
-		Regions:    matching.Summarize(sets, members, demand),
+		Regions:    out.Regions,
 		Members:    members,
 	}
 	for _, s := range sites {
 		snap.Sites[s.ID] = s
 	}
-	for i, set := range sets {
+	for i, set := range out.Sets {
 		if _, seen := snap.Scores[set.Use]; !seen {
 			snap.Scores[set.Use] = set
-			snap.Profiles[set.Use] = profiles[i]
+			snap.Profiles[set.Use] = out.Profiles[i]
 		}
 	}
 	names := regionNames(members, gemeenten)
@@ -187,7 +148,7 @@ func siteProps(s store.Site, n names) map[string]any {
 		"gemeente": s.Gemeente, "gemeente_naam": n[s.Gemeente],
 		"centrumgemeente": s.Centrumgemeente, "centrumgemeente_naam": n[s.Centrumgemeente],
 		"synthetisch": s.Source == "synthetisch" || strings.EqualFold(s.Attributes["synthetisch"], "ja"),
-		"huisnummer": nil, "oppervlakte_m2": nil, "bouwjaar": nil,
+		"huisnummer":  nil, "oppervlakte_m2": nil, "bouwjaar": nil,
 		"beschikbaar_vanaf": nil, "beschikbaar_tot": nil, "attributen": nil,
 	}
 	if s.Address.Huisnummer > 0 {

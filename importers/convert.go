@@ -159,9 +159,6 @@ func (c *converter) each(fn func(r Record) bool) error {
 		}
 		c.out.valid++
 	}
-	if c.opts.Progress != nil {
-		c.opts.Progress(total, total)
-	}
 	return nil
 }
 
@@ -318,6 +315,11 @@ func (c *converter) convertSites() error {
 		}
 		s.Geometry = g
 		s.Attributes = c.attributes(r)
+		// An unreadable address part does not reject a row located by its
+		// coordinates: the value is kept as delivered.
+		for _, e := range addrErrs {
+			setAttr(&s.Attributes, e.Column, r.Values[e.Column])
+		}
 		if len(fixes) > 0 {
 			setAttr(&s.Attributes, AttrRepair, strings.Join(fixes, "; "))
 		}
@@ -465,11 +467,11 @@ func (c *converter) convertFeatures() error {
 		return err
 	}
 	layer := c.opts.Layer
-	_, isPoint := PointLayers[layer]
-	_, isArea := AreaLayers[layer]
+	isPoint := pointLayers[layer]
+	_, isArea := areaLayers[layer]
 	buffer := c.opts.Buffer
 	if buffer == 0 {
-		buffer = AreaLayers[layer]
+		buffer = DefaultBuffer(layer)
 	}
 	return c.each(func(r Record) bool {
 		addr, addrErrs := c.address(r)

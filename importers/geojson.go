@@ -26,7 +26,11 @@ import (
 // RFC 7946 says WGS 84, which is reported unless the coordinates are clearly
 // not degrees (then "" so that the converter detects RD from the values).
 //
-// The document is held in memory once; features are decoded one at a time.
+// Problems with single features (an invalid geometry, properties that are
+// not an object) are returned as *ReadError values naming the feature
+// (joined with errors.Join) next to a Table that holds every feature; any
+// other error concerns the whole file. The document is held in memory
+// once; features are decoded one at a time.
 func readGeoJSON(ctx context.Context, name string, r io.Reader) (Table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -93,7 +97,7 @@ func lineColumn(data []byte, offset int64) (line, col int) {
 
 // geojsonFeature is one feature as read from the file.
 type geojsonFeature struct {
-	Type       string          `json:"type"`
+	Type       json.RawMessage `json:"type"`
 	ID         json.RawMessage `json:"id"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties json.RawMessage `json:"properties"`
@@ -176,18 +180,14 @@ func decodeGeoJSON(ctx context.Context, name string, data []byte) (Table, error)
 			return t, spatialError(name, ErrSyntax, "the FeatureCollection has no \"features\" member")
 		}
 	case typ == "Feature":
-		whole.Type = typ
-		if err := b.add(whole); err != nil {
-			return t, err
-		}
+		whole.Type = geomRaw["type"]
+		b.add(whole)
 	case isGeoJSONGeometryType(typ):
 		raw, err := json.Marshal(geomRaw)
 		if err != nil {
 			return t, spatialError(name, ErrSyntax, "invalid geometry: %v", err)
 		}
-		if err := b.add(geojsonFeature{Type: "Feature", Geometry: raw}); err != nil {
-			return t, err
-		}
+		b.add(geojsonFeature{Geometry: raw})
 	case typ == "":
 		return t, spatialError(name, ErrSyntax,
 			"the JSON object has no \"type\" member: this is not GeoJSON (expected \"type\": \"FeatureCollection\")")
@@ -196,6 +196,7 @@ func decodeGeoJSON(ctx context.Context, name string, data []byte) (Table, error)
 			"\"type\": %q is not a GeoJSON type (expected FeatureCollection, Feature or a geometry type)", typ)
 	}
 	t.Columns, t.Records = b.cols, b.records
+	rowErrs := errors.Join(b.errs...)
 
 	crs, err := geojsonCRSOf(name, crsRaw)
 	if err != nil {
@@ -205,7 +206,7 @@ func decodeGeoJSON(ctx context.Context, name string, data []byte) (Table, error)
 		crs = geo.WGS84 // RFC 7946
 	}
 	t.CRS = crs
-	return t, nil
+	return t, rowErrs
 }
 
 // jsonKind names the kind of a top-level JSON token for messages.
@@ -270,6 +271,7 @@ type geojsonBuilder struct {
 	cols    []string
 	seen    map[string]bool
 	records []Record
+	errs    []error // *ReadError per bad feature
 }
 
 // features decodes the features array from dec, one feature at a time.
@@ -292,11 +294,15 @@ func (b *geojsonBuilder) features(ctx context.Context, dec *json.Decoder) error 
 		}
 		var f geojsonFeature
 		if err := dec.Decode(&f); err != nil {
-			return spatialError(b.name, ErrSyntax, "feature %d: not a Feature object (%v)", len(b.records)+1, err)
+			var ute *json.UnmarshalTypeError
+			if !errors.As(err, &ute) {
+				return spatialError(b.name, ErrSyntax, "invalid JSON: %v", err)
+			}
+			// A number, string or array among the features: keep its place.
+			b.rowError(len(b.records)+1, "", "", ErrSyntax, "a member of \"features\" is not a Feature object")
+			f = geojsonFeature{}
 		}
-		if err := b.add(f); err != nil {
-			return err
-		}
+		b.add(f)
 	}
 	_, err = dec.Token() // ']'
 	if err != nil {
@@ -305,16 +311,16 @@ func (b *geojsonBuilder) features(ctx context.Context, dec *json.Decoder) error 
 	return nil
 }
 
-// add converts one feature into a record.
-func (b *geojsonBuilder) add(f geojsonFeature) error {
+// add converts one feature into a record. Problems with the feature
+// (wrong type, properties that are no object, an invalid geometry) become
+// row errors; the record is kept, with a nil Geometry when that is broken.
+func (b *geojsonBuilder) add(f geojsonFeature) {
 	row := len(b.records) + 1
-	if f.Type != "" && f.Type != "Feature" {
-		return spatialError(b.name, ErrSyntax, "feature %d: \"type\" is %q, expected \"Feature\"", row, f.Type)
-	}
 	rec := Record{Row: row, Values: map[string]string{}}
-	if err := b.properties(&rec, f.Properties); err != nil {
-		return err
+	if typ := jsonValueString(f.Type); typ != "" && typ != "Feature" {
+		b.rowError(row, "type", typ, ErrSyntax, "a member of \"features\" has the wrong \"type\"; every feature must be {\"type\": \"Feature\", ...}")
 	}
+	b.properties(&rec, f.Properties)
 	if id := bytes.TrimSpace(f.ID); len(id) > 0 && string(id) != "null" {
 		if _, taken := rec.Values["id"]; !taken {
 			rec.Values["id"] = jsonValueString(id)
@@ -323,40 +329,47 @@ func (b *geojsonBuilder) add(f geojsonFeature) error {
 	}
 	g, err := geojsonGeometry(f.Geometry)
 	if err != nil {
-		return spatialError(b.name, ErrSyntax, "feature %d: invalid geometry: %v", row, err)
+		b.rowError(row, "geometry", "", ErrSyntax, "invalid geometry: "+err.Error())
 	}
 	rec.Geometry = g
 	b.records = append(b.records, rec)
-	return nil
+}
+
+// rowError records a problem with one feature.
+func (b *geojsonBuilder) rowError(row int, column, value string, sentinel error, msg string) {
+	b.errs = append(b.errs, &ReadError{File: b.name, Row: row, Column: column, Value: value, Msg: msg, Err: sentinel})
 }
 
 // properties reads the properties object keeping the key order.
-func (b *geojsonBuilder) properties(rec *Record, raw json.RawMessage) error {
+func (b *geojsonBuilder) properties(rec *Record, raw json.RawMessage) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil
+		return
 	}
 	if raw[0] != '{' {
-		return spatialError(b.name, ErrSyntax, "feature %d: \"properties\" must be an object", rec.Row)
+		b.rowError(rec.Row, "properties", "", ErrSyntax, "\"properties\" must be an object such as {\"naam\": \"...\"}")
+		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if _, err := dec.Token(); err != nil {
-		return spatialError(b.name, ErrSyntax, "feature %d: %v", rec.Row, err)
+		b.rowError(rec.Row, "properties", "", ErrSyntax, err.Error())
+		return
 	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return spatialError(b.name, ErrSyntax, "feature %d: %v", rec.Row, err)
+			b.rowError(rec.Row, "properties", "", ErrSyntax, err.Error())
+			return
 		}
 		key, _ := tok.(string)
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return spatialError(b.name, ErrSyntax, "feature %d, property %q: %v", rec.Row, key, err)
+			b.rowError(rec.Row, key, "", ErrSyntax, err.Error())
+			return
 		}
 		rec.Values[key] = jsonValueString(v)
 		b.cols = appendColumn(b.cols, b.seen, key)
 	}
-	return nil
 }
 
 // jsonValueString renders a JSON value as a Record value: strings as is,

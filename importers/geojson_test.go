@@ -140,11 +140,12 @@ func TestReadGeoJSONForms(t *testing.T) {
 		{name: "no type", in: `{"a":1}`, wantErr: "has no \"type\" member"},
 		{name: "unknown type", in: `{"type":"Topology"}`, wantErr: `"type": "Topology" is not a GeoJSON type`},
 		{name: "bad geometry type", in: `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Circle","coordinates":[1,2]}}]}`,
-			wantErr: `feature 1: invalid geometry: unknown geometry type "Circle"`},
+			wantErr: `test.geojson, row 1, column "geometry": invalid geometry: unknown geometry type "Circle"`},
 		{name: "bad nesting", in: `{"type":"FeatureCollection","features":[{"type":"Feature"},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[1,2],[3,4]]}}]}`,
-			wantErr: "feature 2: invalid geometry: the coordinates of a Polygon are not nested as GeoJSON requires"},
+			wantErr: `test.geojson, row 2, column "geometry": invalid geometry: the coordinates of a Polygon are not nested as GeoJSON requires`},
 		{name: "short position", in: `{"type":"Point","coordinates":[[1]]}`, wantErr: "not nested"},
-		{name: "feature of wrong type", in: `{"type":"FeatureCollection","features":[{"type":"Point"}]}`, wantErr: `feature 1: "type" is "Point"`},
+		{name: "feature of wrong type", in: `{"type":"FeatureCollection","features":[{"type":"Point"}]}`,
+			wantErr: `test.geojson, row 1, column "type": a member of "features" has the wrong "type"; every feature must be {"type": "Feature", ...} (value "Point")`},
 		{name: "features not array", in: `{"type":"FeatureCollection","features":{}}`, wantErr: `"features" must be an array`},
 		{name: "empty", in: " \n", wantErr: "the file is empty"},
 	}
@@ -181,6 +182,42 @@ func TestReadGeoJSONForms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestReadGeoJSONRowErrors(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"naam":"goed"},"geometry":{"type":"Point","coordinates":[5,52]}},
+		{"type":"Feature","properties":{"naam":"cirkel"},"geometry":{"type":"Circle","coordinates":[5,52]}},
+		7,
+		{"type":"Feature","properties":[1],"geometry":{"type":"Point","coordinates":[5,52]}},
+		{"type":"Feature","properties":{"naam":"ook goed"},"geometry":{"type":"Point","coordinates":[6,52]}}]}`
+	tb, err := readGeoJSONString(in)
+	if len(tb.Records) != 5 || tb.CRS != geo.WGS84 {
+		t.Fatalf("%d records, CRS %q", len(tb.Records), tb.CRS)
+	}
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %v is not a joined list", err)
+	}
+	var got []string
+	for _, e := range j.Unwrap() {
+		var re *ReadError
+		if !errors.As(e, &re) || !errors.Is(e, ErrSyntax) {
+			t.Fatalf("%v is not a *ReadError wrapping ErrSyntax", e)
+		}
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`test.geojson, row 2, column "geometry": invalid geometry: unknown geometry type "Circle"`,
+		`test.geojson, row 3: a member of "features" is not a Feature object`,
+		`test.geojson, row 4, column "properties": "properties" must be an object such as {"naam": "..."}`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors\n%q\nwant\n%q", got, want)
+	}
+	if tb.Records[1].Geometry != nil || tb.Records[1].Values["naam"] != "cirkel" || tb.Records[4].Values["naam"] != "ook goed" {
+		t.Errorf("records %+v", tb.Records)
 	}
 }
 

@@ -36,7 +36,9 @@ type gpkgLayer struct {
 // when there are several the error lists them so that the user can pass
 // one by name (matched exactly, then case-insensitively). Every
 // non-geometry column, the fid included, becomes a Value; Row counts
-// features in primary key order. Table.CRS is EPSG:28992 or EPSG:4326 from
+// features in primary key order. A feature whose geometry cannot be
+// decoded is kept with a nil Geometry and reported as a *ReadError
+// (joined with errors.Join) next to the Table. Table.CRS is EPSG:28992 or EPSG:4326 from
 // gpkg_spatial_ref_sys, "" for an undefined SRS; other CRSs are an error.
 func readGeoPackage(ctx context.Context, path string, layer string) (Table, error) {
 	name := filepath.Base(path)
@@ -275,7 +277,10 @@ func gpkgFeatures(ctx context.Context, db *sql.DB, name string, l gpkgLayer) ([]
 	for i := range dest {
 		ptrs[i] = &dest[i]
 	}
-	var records []Record
+	var (
+		records []Record
+		rowErrs []error
+	)
 	for rows.Next() {
 		row := len(records) + 1
 		if row%1024 == 0 {
@@ -295,19 +300,24 @@ func gpkgFeatures(ctx context.Context, db *sql.DB, name string, l gpkgLayer) ([]
 		case []byte:
 			g, err := decodeGPKGGeometry(blob)
 			if err != nil {
-				return nil, nil, spatialError(name, ErrCorrupt, "layer %q, feature %d, column %q: %v", l.Table, row, l.Column, err)
+				sentinel := ErrCorrupt
+				if errors.Is(err, ErrUnsupportedGeometry) {
+					sentinel = ErrUnsupportedGeometry
+				}
+				rowErrs = append(rowErrs, &ReadError{File: name, Row: row, Column: l.Column, Err: sentinel,
+					Msg: "unreadable geometry: " + err.Error()})
 			}
 			rec.Geometry = g
 		default:
-			return nil, nil, spatialError(name, ErrCorrupt,
-				"layer %q, feature %d, column %q: the geometry is %T, not a GeoPackage geometry blob", l.Table, row, l.Column, blob)
+			rowErrs = append(rowErrs, &ReadError{File: name, Row: row, Column: l.Column, Err: ErrCorrupt,
+				Value: sqliteValueString(blob, ""), Msg: "the geometry column holds text or a number, not a GeoPackage geometry"})
 		}
 		records = append(records, rec)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, spatialError(name, ErrNotGeoPackage, "cannot read layer %q: %v", l.Table, err)
 	}
-	return cols, records, nil
+	return cols, records, errors.Join(rowErrs...)
 }
 
 // sqliteValueString renders a column value as a Record value. declType is

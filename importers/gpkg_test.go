@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -158,13 +159,6 @@ func TestReadGeoPackageErrors(t *testing.T) {
 	mercator := copyFixture(t, "gebouwen_rd.gpkg")
 	execSQLite(t, mercator, `UPDATE gpkg_spatial_ref_sys SET organization_coordsys_id = 3857, srs_name = 'WGS 84 / Pseudo-Mercator' WHERE srs_id = 28992`)
 
-	corrupt := copyFixture(t, "gebouwen_rd.gpkg")
-	execSQLite(t, corrupt, `DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update1`,
-		`DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update2`, `DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update3`,
-		`DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update4`, `DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update5`,
-		`DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update6`, `DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update7`,
-		`UPDATE gebouwen SET geom = x'475000' WHERE fid = 2`)
-
 	for _, tc := range []struct {
 		path     string
 		sentinel error
@@ -174,7 +168,6 @@ func TestReadGeoPackageErrors(t *testing.T) {
 		{random, ErrNotGeoPackage, "random.gpkg: the file is not a GeoPackage (not an SQLite database)"},
 		{spatialFixture("gebouwen_utf8.zip"), ErrNotGeoPackage, "gebouwen_utf8.zip: the file is not a GeoPackage"},
 		{mercator, geo.ErrUnknownCRS, `gebouwen_rd.gpkg: layer "gebouwen": the file declares coordinate reference system EPSG:3857 (WGS 84 / Pseudo-Mercator)`},
-		{corrupt, ErrCorrupt, `gebouwen_rd.gpkg: layer "gebouwen", feature 2, column "geom": not a GeoPackage geometry`},
 		{filepath.Join(dir, "missing.gpkg"), os.ErrNotExist, "missing.gpkg: open"},
 	} {
 		_, err := readGeoPackage(ctx, tc.path, "")
@@ -184,6 +177,30 @@ func TestReadGeoPackageErrors(t *testing.T) {
 		if !errors.Is(err, tc.sentinel) {
 			t.Errorf("%s: error %v does not wrap %v", filepath.Base(tc.path), err, tc.sentinel)
 		}
+	}
+}
+
+func TestReadGeoPackageRowErrors(t *testing.T) {
+	corrupt := copyFixture(t, "gebouwen_rd.gpkg")
+	var stmts []string
+	for i := 1; i <= 7; i++ { // GDAL's R-tree triggers call functions plain SQLite lacks
+		stmts = append(stmts, fmt.Sprintf("DROP TRIGGER IF EXISTS rtree_gebouwen_geom_update%d", i))
+	}
+	stmts = append(stmts, `UPDATE gebouwen SET geom = x'475000' WHERE fid = 2`,
+		`UPDATE gebouwen SET geom = 'POINT(1 2)' WHERE fid = 4`)
+	execSQLite(t, corrupt, stmts...)
+	tb, err := readGeoPackage(context.Background(), corrupt, "")
+	if len(tb.Records) != 4 || tb.Records[1].Geometry != nil || tb.Records[2].Geometry == nil {
+		t.Fatalf("records %+v", tb.Records)
+	}
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(j.Unwrap()) != 2 {
+		t.Fatalf("error %v", err)
+	}
+	want := `gebouwen_rd.gpkg, row 2, column "geom": unreadable geometry: not a GeoPackage geometry (the blob does not start with "GP")
+gebouwen_rd.gpkg, row 4, column "geom": the geometry column holds text or a number, not a GeoPackage geometry (value "POINT(1 2)")`
+	if err.Error() != want || !errors.Is(err, ErrCorrupt) {
+		t.Errorf("error\n%s\nwant\n%s", err, want)
 	}
 }
 

@@ -20,22 +20,41 @@ import (
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
-// PointLayers are the built-in context layer kinds made of points. Any
+// pointLayers are the built-in context layer kinds made of points. Any
 // other geometry is reduced to a point inside it.
-var PointLayers = map[string]struct{}{
-	"ov_halte": {}, "supermarkt": {}, "huisarts": {}, "school": {}, "voorziening": {},
+var pointLayers = map[string]bool{
+	"ov_halte": true, "supermarkt": true, "huisarts": true, "school": true, "voorziening": true,
 }
 
-// AreaLayers are the built-in context layer kinds made of areas, with the
+// areaLayers are the built-in context layer kinds made of areas, with the
 // default buffer (metres) applied to lines delivered for them. Hoogspanning:
 // 215 m each side, the outer end of the 380 kV magneetveldzone (0.4 µT) of
-// ≈ 115–215 m that RIVM gives for when the zone itself is not delivered
-// (docs/criteria.md, KO-F2); the other kinds have no default: a line
-// needs --buffer.
-var AreaLayers = map[string]float64{
+// about 115-215 m that RIVM gives, used when the zone itself is not
+// delivered (docs/criteria.md, KO-F2). The other kinds have no default: a
+// line needs --buffer.
+var areaLayers = map[string]float64{
 	"geluid": 0, "overstroming": 0, "natura2000": 0, "hoogspanning": 215,
 	"bodem": 0, "industrie": 0, "netcongestie": 0,
 }
+
+// BuiltinLayers lists the built-in context layer kinds, sorted: point kinds
+// (OV stops, amenities) and area kinds (exclusion or penalty zones). Users
+// may import layers of any other kind named [a-z0-9_]+.
+func BuiltinLayers() (points, areas []string) {
+	for k := range pointLayers {
+		points = append(points, k)
+	}
+	for k := range areaLayers {
+		areas = append(areas, k)
+	}
+	sort.Strings(points)
+	sort.Strings(areas)
+	return points, areas
+}
+
+// DefaultBuffer returns the buffer (metres) lines of a layer kind get when
+// Options.Buffer is 0: 215 for hoogspanning, else 0 (no buffer).
+func DefaultBuffer(layer string) float64 { return areaLayers[layer] }
 
 var reLayer = regexp.MustCompile(`^[a-z0-9_]+$`)
 
@@ -44,9 +63,9 @@ type Options struct {
 	// Kind is what the file holds: gebouwen, kavels, adressen, laag,
 	// gemeenten or regios.
 	Kind store.RunKind
-	// Layer is the layer kind for Kind laag: a built-in point kind (see
-	// PointLayers), area kind (AreaLayers) or a kind of the user's own
-	// ([a-z0-9_]+; geometries are kept as delivered).
+	// Layer is the layer kind for Kind laag: a built-in point or area kind
+	// (see BuiltinLayers) or a kind of the user's own ([a-z0-9_]+; its
+	// geometries are kept as delivered, lines buffered only with Buffer).
 	Layer string
 	// Source is the source name stored with sites; "" derives it from the
 	// file name ("RVB gebouwen.xlsx" -> "rvb-gebouwen"). Re-importing with the
@@ -59,8 +78,9 @@ type Options struct {
 	Mapping *Mapping
 	// Sheet is the XLSX sheet or GeoPackage layer ("" = the first).
 	Sheet string
-	// Buffer (metres) turns lines of area layers into polygons; 0 uses the
-	// kind's default (AreaLayers).
+	// Buffer (metres) turns lines of area layers into polygons (a
+	// MultiPolygon of one capsule per segment; the feature keeps the width in
+	// attribute buffer_m); 0 uses the kind's default (DefaultBuffer).
 	Buffer float64
 	// Strict refuses the whole file when any row is bad.
 	Strict bool
@@ -329,6 +349,9 @@ func finish(run *store.Run) {
 // readRowErrs are rows the reader already rejected (taken out of t).
 func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table, opts Options, readRowErrs []store.RowError) error {
 	run.RowsRead = len(t.Records) + len(readRows(readRowErrs))
+	if opts.Progress != nil {
+		defer func() { opts.Progress(run.RowsRead, run.RowsRead) }()
+	}
 	c, err := newConverter(ctx, t, opts.Kind, opts)
 	if err != nil {
 		return stop(ctx, st, run, store.RunRefused, err)
@@ -412,9 +435,6 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 		err = st.SaveGemeenten(ctx, run, out.gemeenten)
 	case store.RunRegios:
 		err = st.SaveRegions(ctx, run, out.regions)
-	}
-	if opts.Progress != nil {
-		opts.Progress(run.RowsRead, run.RowsRead)
 	}
 	if err != nil {
 		return stop(ctx, st, run, store.RunFailed, fmt.Errorf("saving to the store (nothing of this file was written): %w", err))

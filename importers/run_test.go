@@ -348,3 +348,47 @@ func TestImportEmptyFileIsRefused(t *testing.T) {
 		t.Errorf("run %+v", run)
 	}
 }
+
+func TestImportReaderRowErrorsRejectOnlyThoseRows(t *testing.T) {
+	st := openStore(t)
+	// Row 3 has a value beyond the header: the CSV reader reports it.
+	csv := "id,x,y\nA,136000,456000\nB,136000,456000,extra\nC,136100,456000\n"
+	run, err := Import(context.Background(), st, writeFile(t, "r.csv", csv), Options{Kind: store.RunKavels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.RowsRead != 3 || run.Imported != 2 || run.Rejected != 1 || run.Errors[0].Row != 3 {
+		t.Fatalf("run %+v", run)
+	}
+}
+
+func TestImportBadAddressKeptWhenLocated(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	csv := "id,x,y,postcode\nA,136000,456000,35111AB\n"
+	run, err := Import(ctx, st, writeFile(t, "a.csv", csv), Options{Kind: store.RunKavels})
+	if err != nil || run.Imported != 1 {
+		t.Fatalf("%v %+v", err, run)
+	}
+	s, _ := st.Site(ctx, store.SiteID(store.Kavel, "a", "A"))
+	if s.Address.Postcode != "" || s.Attributes["postcode"] != "35111AB" {
+		t.Errorf("site %+v", s)
+	}
+}
+
+func TestImportReportsProgress(t *testing.T) {
+	st := openStore(t)
+	var calls [][2]int
+	opts := Options{Kind: store.RunGebouwen, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
+	if _, err := Import(context.Background(), st, writeFile(t, "g.csv", gebouwenCSV), opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 2 || calls[len(calls)-1] != [2]int{3, 3} {
+		t.Fatalf("calls %v", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] < calls[i-1][0] || calls[i][1] != 3 {
+			t.Errorf("calls %v not monotone", calls)
+		}
+	}
+}

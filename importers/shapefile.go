@@ -8,6 +8,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -53,7 +54,10 @@ type shapefileParts struct {
 // .cpg beside it) or a .zip holding them. Z and M are dropped. Owner: spatial readers.
 //
 // Row is the record number in the .dbf (1-based); deleted records are
-// skipped but counted. Polygons are assembled from rings by orientation
+// skipped but counted. A record whose shape cannot be read (MultiPatch,
+// corrupt part indexes) is kept with a nil Geometry and reported as a
+// *ReadError (joined with errors.Join) next to the Table; a truncated or
+// foreign file is an error for the whole file. Polygons are assembled from rings by orientation
 // (outer rings clockwise) and containment and returned with the OGC
 // orientation (outer rings counter-clockwise). Table.CRS comes from the
 // .prj; without a (recognised) .prj it is "".
@@ -214,9 +218,20 @@ func readZipFile(f *zip.File) ([]byte, error) {
 // decodeShapefile parses the parts into a Table.
 func decodeShapefile(ctx context.Context, parts shapefileParts) (Table, error) {
 	var t Table
-	shapes, err := parseShp(ctx, parts.shp)
+	shapes, bad, err := parseShp(ctx, parts.shp)
 	if err != nil {
 		return t, &FileError{File: parts.shpName, Msg: err.Error(), Err: ErrCorrupt}
+	}
+	var rowErrs []error
+	badRow := func(row int) {
+		if e, ok := bad[row]; ok {
+			sentinel := ErrCorrupt
+			if errors.Is(e, ErrUnsupportedGeometry) {
+				sentinel = ErrUnsupportedGeometry
+			}
+			rowErrs = append(rowErrs, &ReadError{File: parts.shpName, Row: row, Column: "geometry", Err: sentinel,
+				Msg: "unreadable shape: " + e.Error()})
+		}
 	}
 	if parts.prj != nil {
 		t.CRS, _ = crsFromPRJ(string(parts.prj))
@@ -225,8 +240,9 @@ func decodeShapefile(ctx context.Context, parts shapefileParts) (Table, error) {
 		t.Records = make([]Record, 0, len(shapes))
 		for i, g := range shapes {
 			t.Records = append(t.Records, Record{Row: i + 1, Values: map[string]string{}, Geometry: g})
+			badRow(i + 1)
 		}
-		return t, nil
+		return t, errors.Join(rowErrs...)
 	}
 	dbfName := strings.TrimSuffix(parts.shpName, path.Ext(parts.shpName)) + ".dbf"
 	table, err := parseDBF(parts.dbf, string(parts.cpg))
@@ -246,43 +262,48 @@ func decodeShapefile(ctx context.Context, parts shapefileParts) (Table, error) {
 			continue
 		}
 		t.Records = append(t.Records, Record{Row: i + 1, Values: values, Geometry: g})
+		badRow(i + 1)
 	}
-	return t, nil
+	return t, errors.Join(rowErrs...)
 }
 
 // parseShp parses the main file into one geometry per record (nil for Null
-// shapes and empty parts).
-func parseShp(ctx context.Context, b []byte) ([]orb.Geometry, error) {
+// shapes, empty parts and unreadable records). bad holds, by 1-based record
+// number, why a record could not be read; err is a problem with the whole
+// file (not a shapefile, truncated).
+func parseShp(ctx context.Context, b []byte) (shapes []orb.Geometry, bad map[int]error, err error) {
 	if len(b) < shpHeaderLen {
-		return nil, fmt.Errorf("the file is %d bytes long, too short for a shapefile header (100 bytes)", len(b))
+		return nil, nil, fmt.Errorf("the file is %d bytes long, too short for a shapefile header (100 bytes)", len(b))
 	}
 	if code := binary.BigEndian.Uint32(b[0:4]); code != 9994 {
-		return nil, fmt.Errorf("not an Esri Shapefile (file code %d, expected 9994)", code)
+		return nil, nil, fmt.Errorf("not an Esri Shapefile (file code %d, expected 9994)", code)
 	}
-	var shapes []orb.Geometry
 	pos := shpHeaderLen
 	for n := 1; pos < len(b); n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if len(b)-pos < 8 {
-			return nil, fmt.Errorf("shape %d is truncated: the file ends inside its record header", n)
+			return nil, nil, fmt.Errorf("shape %d is truncated: the file ends inside its record header", n)
 		}
 		length := int64(binary.BigEndian.Uint32(b[pos+4:pos+8])) * 2
 		if length > int64(len(b)-pos-8) {
-			return nil, fmt.Errorf("shape %d is truncated: its record needs %d bytes but the file ends after %d", n, length, len(b)-pos-8)
+			return nil, nil, fmt.Errorf("shape %d is truncated: its record needs %d bytes but the file ends after %d", n, length, len(b)-pos-8)
 		}
 		content := b[pos+8 : pos+8+int(length)]
 		g, err := parseShpRecord(content)
 		if err != nil {
-			return nil, fmt.Errorf("shape %d: %w", n, err)
+			if bad == nil {
+				bad = map[int]error{}
+			}
+			bad[n] = err
 		}
 		shapes = append(shapes, g)
 		pos += 8 + int(length)
 	}
-	return shapes, nil
+	return shapes, bad, nil
 }
 
 // parseShpRecord decodes the content of one record. Z and M are dropped.

@@ -335,18 +335,41 @@ func TestParseShpRecords(t *testing.T) {
 
 func TestParseShpFile(t *testing.T) {
 	b := shpFile(shpRecord(shpPolygon, [][]orb.Point{square(0, 0, 1, true)}, false), binary.LittleEndian.AppendUint32(nil, shpNull))
-	gs, err := parseShp(context.Background(), b)
-	if err != nil || len(gs) != 2 || gs[1] != nil {
-		t.Fatalf("%v %v", gs, err)
+	gs, bad, err := parseShp(context.Background(), b)
+	if err != nil || len(gs) != 2 || gs[1] != nil || bad != nil {
+		t.Fatalf("%v %v %v", gs, bad, err)
 	}
-	if _, err := parseShp(context.Background(), b[:len(b)-2]); err == nil || !strings.Contains(err.Error(), "shape 2 is truncated: its record needs 4 bytes but the file ends after 2") {
+	if _, _, err := parseShp(context.Background(), b[:len(b)-2]); err == nil || !strings.Contains(err.Error(), "shape 2 is truncated: its record needs 4 bytes but the file ends after 2") {
 		t.Errorf("error %v", err)
 	}
-	if _, err := parseShp(context.Background(), b[:len(b)-6]); err == nil || !strings.Contains(err.Error(), "shape 2 is truncated: the file ends inside its record header") {
+	if _, _, err := parseShp(context.Background(), b[:len(b)-6]); err == nil || !strings.Contains(err.Error(), "shape 2 is truncated: the file ends inside its record header") {
 		t.Errorf("error %v", err)
 	}
-	if _, err := parseShp(context.Background(), b[:60]); err == nil || !strings.Contains(err.Error(), "too short for a shapefile header") {
+	if _, _, err := parseShp(context.Background(), b[:60]); err == nil || !strings.Contains(err.Error(), "too short for a shapefile header") {
 		t.Errorf("error %v", err)
+	}
+}
+
+func TestReadShapefileRowErrors(t *testing.T) {
+	patch := binary.LittleEndian.AppendUint32(nil, shpMultiPatch)
+	patch = append(patch, make([]byte, 40)...)
+	shp := shpFile(
+		shpRecord(shpPolygon, [][]orb.Point{square(0, 0, 1, true)}, false),
+		shpRecord(shpPolygon, [][]orb.Point{square(2, 0, 1, true)}, false), // deleted in the .dbf
+		patch,
+		shpRecord(shpPolygon, [][]orb.Point{square(6, 0, 1, true)}, false),
+	)
+	tb, err := decodeShapefile(context.Background(), shapefileParts{shpName: "x.shp", shp: shp, dbf: testDBF()})
+	if len(tb.Records) != 3 || tb.Records[1].Row != 3 || tb.Records[1].Geometry != nil || tb.Records[2].Geometry == nil {
+		t.Fatalf("records %+v", tb.Records)
+	}
+	var re *ReadError
+	if !errors.As(err, &re) || !errors.Is(err, ErrUnsupportedGeometry) {
+		t.Fatalf("error %v", err)
+	}
+	want := `x.shp, row 3, column "geometry": unreadable shape: unsupported geometry type: MultiPatch (3D surfaces); export the footprints as Polygon or PolygonZ`
+	if err.Error() != want {
+		t.Errorf("error\n%s\nwant\n%s", err, want)
 	}
 }
 
@@ -366,8 +389,14 @@ func FuzzShapefile(f *testing.F) {
 	f.Add(shpFile(shpRecord(shpPolygonZ, [][]orb.Point{square(0, 0, 10, true), square(2, 2, 2, false)}, true)), testDBF())
 	f.Add([]byte{}, []byte{})
 	f.Fuzz(func(t *testing.T, shp, dbf []byte) {
-		if gs, err := parseShp(context.Background(), shp); err != nil && gs != nil {
+		gs, bad, err := parseShp(context.Background(), shp)
+		if err != nil && gs != nil {
 			t.Fatal("shapes with error")
+		}
+		for n := range bad {
+			if n < 1 || n > len(gs) || gs[n-1] != nil {
+				t.Fatalf("bad record %d of %d has a geometry", n, len(gs))
+			}
 		}
 		tb, err := parseDBF(dbf, "")
 		if err != nil {

@@ -231,7 +231,7 @@ func TestProgress(t *testing.T) {
 }
 
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2025-03-31", "31-03-2025", "1/3/2025", "45292", "2026", "", "31.12.9999", "0-0-0000"} {
+	for _, s := range []string{"2025-03-31", "31-03-2025", "1/3/2025", "45292", "2026", "", "31.12.9999", "0-0-0000", "1.1.0000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -72,7 +72,7 @@ func TestDecodeWKB(t *testing.T) {
 		{"ISO point Z", newWKB(false).head(1001).f64(1, 2, 3).Bytes(), orb.Point{1, 2}, ""},
 		{"ISO point M big endian", newWKB(true).head(2001).f64(1, 2, 9).Bytes(), orb.Point{1, 2}, ""},
 		{"ISO point ZM", newWKB(false).head(3001).f64(1, 2, 3, 4).Bytes(), orb.Point{1, 2}, ""},
-		{"EWKB point Z with SRID", newWKB(true).head(1 | ewkbZ | ewkbSRID).u32(28992).f64(7, 8, 9).Bytes(), orb.Point{7, 8}, ""},
+		{"EWKB point Z with SRID", newWKB(true).head(1|ewkbZ|ewkbSRID).u32(28992).f64(7, 8, 9).Bytes(), orb.Point{7, 8}, ""},
 		{"empty point", newWKB(false).head(1).f64(math.NaN(), math.NaN()).Bytes(), nil, ""},
 		{"linestring Z", newWKB(false).head(1002).u32(2).f64(0, 0, 1, 5, 5, 1).Bytes(), orb.LineString{{0, 0}, {5, 5}}, ""},
 		{"polygon ZM with hole",

@@ -42,7 +42,9 @@ func commands() []command {
 	return []command{
 		{"import", "import an inventory, BAG address extract or context layer", runImport},
 		{"runs", "list import runs, or show one with its row errors", runRuns},
-		{"serve", "serve the store over HTTP", runServe},
+		{"score", "score every site for flexwoningen and transformatie and store the scores", runScore},
+		{"export", "write ranked candidates of one use as GeoJSON or CSV", runExport},
+		{"serve", "serve the store over HTTP (OGC API - Features)", runServe},
 		{"demo", "load the embedded data and a SYNTHETIC sample, and serve it", runDemo},
 		{"help", "show help", nil},
 	}

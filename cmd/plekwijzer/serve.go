@@ -8,7 +8,6 @@ import (
 
 	"github.com/plekwijzer/plekwijzer/api"
 	"github.com/plekwijzer/plekwijzer/importers"
-	"github.com/plekwijzer/plekwijzer/matching"
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
@@ -16,8 +15,7 @@ type serveOptions struct {
 	addr         string
 	token        string
 	protectReads bool
-	profiles     []string // profile files replacing the defaults
-	demand       string   // demand file replacing the default
+	scoring      scoringFlags
 	demo         bool
 }
 
@@ -27,11 +25,7 @@ func runServe(ctx context.Context, e env) error {
 	fs.StringVar(&o.addr, "addr", envOr("PLEKWIJZER_ADDR", ":8080"), "address to listen on")
 	fs.StringVar(&o.token, "token", envOr("PLEKWIJZER_TOKEN", ""), "bearer token for writes such as POST /imports (env PLEKWIJZER_TOKEN); none: writes are refused")
 	fs.BoolVar(&o.protectReads, "alleen-met-token", false, "require the token for reads too")
-	fs.Func("profiel", "scoring profile file (YAML/JSON) replacing the default for its use; may be repeated", func(s string) error {
-		o.profiles = append(o.profiles, s)
-		return nil
-	})
-	fs.StringVar(&o.demand, "vraag", "", "demand file (need and target per centrumgemeente) replacing the default")
+	o.scoring.register(fs)
 	if _, err := parseArgs(fs, e.args); err != nil {
 		return err
 	}
@@ -46,40 +40,9 @@ func runServe(ctx context.Context, e env) error {
 	return serve(ctx, e, st, o)
 }
 
-// scoring builds the scoring setup from the profile and demand files.
-func (o serveOptions) scoring() (api.Scoring, error) {
-	var sc api.Scoring
-	if len(o.profiles) > 0 {
-		defaults, err := matching.DefaultProfiles()
-		if err != nil {
-			return sc, err
-		}
-		byUse := map[matching.Use]*matching.Profile{}
-		for _, p := range defaults {
-			byUse[p.Use] = p
-		}
-		for _, path := range o.profiles {
-			p, err := matching.LoadProfile(path)
-			if err != nil {
-				return sc, err
-			}
-			byUse[p.Use] = p
-		}
-		sc.Profiles = []*matching.Profile{byUse[matching.Flex], byUse[matching.Transformatie]}
-	}
-	if o.demand != "" {
-		d, err := matching.LoadDemand(o.demand)
-		if err != nil {
-			return sc, err
-		}
-		sc.Demand = d
-	}
-	return sc, nil
-}
-
 func serve(ctx context.Context, e env, st *store.Store, o serveOptions) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	sc, err := o.scoring()
+	sc, err := o.scoring.setup()
 	if err != nil {
 		return err
 	}

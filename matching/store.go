@@ -1,0 +1,116 @@
+package matching
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+// Setup says how ScoreStore scores. The zero value scores with the default
+// profiles and demand table, with today as reference date.
+type Setup struct {
+	// Profiles score the sites; nil means DefaultProfiles.
+	Profiles []*Profile
+	// Demand is the need and target per centrumgemeente; nil means DefaultDemand.
+	Demand DemandTable
+	// ReferenceDate is "today" for availability terms; zero means now.
+	ReferenceDate time.Time
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Outcome is everything scored from one state of a store.
+type Outcome struct {
+	// Generation is the store generation the outcome was computed from.
+	Generation int64
+	Sites      []store.Site
+	Features   []store.Feature
+	Members    []store.RegionMember
+	Engine     *Engine
+	Profiles   []*Profile
+	Sets       []*ScoreSet // one per profile, in Profiles order
+	Regions    []RegionSummary
+	Scored     time.Time
+}
+
+// ScoreStore reads sites, context layers and the region table from st,
+// scores every site under every profile and summarises each centrumgemeente.
+func ScoreStore(ctx context.Context, st *store.Store, setup Setup) (*Outcome, error) {
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	sites, err := st.Sites(ctx, store.SiteFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("score: read sites: %w", err)
+	}
+	features, err := st.Features(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("score: read context layers: %w", err)
+	}
+	members, err := st.Regions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("score: read region table: %w", err)
+	}
+	profiles := setup.Profiles
+	if profiles == nil {
+		if profiles, err = DefaultProfiles(); err != nil {
+			return nil, err
+		}
+	}
+	demand := setup.Demand
+	if demand == nil {
+		demand = DefaultDemand()
+	}
+	ref := setup.ReferenceDate
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	engine := NewEngine(features, Options{ReferenceDate: ref, Regions: members, Workers: setup.Workers})
+	sets, err := engine.Score(ctx, sites, profiles...)
+	if err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	return &Outcome{
+		Generation: gen, Sites: sites, Features: features, Members: members, Engine: engine, Profiles: profiles,
+		Sets: sets, Regions: Summarize(sets, members, demand), Scored: time.Now(),
+	}, nil
+}
+
+// Set returns the first score set of use, or nil.
+func (o *Outcome) Set(use Use) *ScoreSet {
+	for _, s := range o.Sets {
+		if s.Use == use {
+			return s
+		}
+	}
+	return nil
+}
+
+// StoredScores converts the first score set of each use into store records,
+// with every result's full explanation as JSON.
+func (o *Outcome) StoredScores() ([]store.Score, error) {
+	var out []store.Score
+	seen := map[Use]bool{}
+	for _, set := range o.Sets {
+		if seen[set.Use] {
+			continue
+		}
+		seen[set.Use] = true
+		for _, r := range set.Results {
+			expl, err := json.Marshal(r)
+			if err != nil {
+				return nil, fmt.Errorf("explain score of %s: %w", r.SiteID, err)
+			}
+			out = append(out, store.Score{
+				SiteID: r.SiteID, Use: string(r.Use), Profile: r.Profile, Score: r.Score, Eligible: r.Eligible,
+				RankInRegion: r.RankInRegion, CapacityUnits: r.CapacityUnits, CapacityPeople: r.CapacityPeople,
+				Centrumgemeente: r.Centrumgemeente, Explanation: expl,
+			})
+		}
+	}
+	return out, nil
+}
