@@ -72,8 +72,10 @@ var (
 	aliasLon        = field{FieldLon, []string{"lon", "lng", "long", "longitude", "lengtegraad", "lon_wgs84", "wgs84_lon"}}
 	aliasWKT        = field{FieldWKT, []string{"wkt", "geometrie", "geometry", "the_geom", "geom", "wkt_geom"}}
 	aliasArea       = field{FieldArea, []string{"oppervlakte", "opp", "area", "oppervlakte_m2", "opp_m2", "perceeloppervlakte",
-		"kaveloppervlakte", "bvo", "bvo_m2", "gbo", "gbo_m2", "vvo", "vvo_m2"}}
-	aliasFunction       = field{FieldFunction, []string{"functie", "gebruiksdoel", "bestemming", "type", "function"}}
+		"kaveloppervlakte", "oppervlakte_perceel", "oppervlakte_kavel", "perceel_oppervlakte", "kavel_oppervlakte",
+		"vloeroppervlakte", "bruto_vloeroppervlakte", "gebruiksoppervlakte", "bvo", "bvo_m2", "gbo", "gbo_m2", "vvo", "vvo_m2"}}
+	aliasFunction       = field{FieldFunction, []string{"functie", "gebruiksdoel", "bestemming", "huidig_gebruik",
+		"huidige_functie", "oorspronkelijke_functie", "gebruik", "type", "function"}}
 	aliasBouwjaar       = field{FieldBouwjaar, []string{"bouwjaar", "construction_year", "bouwjr", "oorspronkelijk_bouwjaar"}}
 	aliasMonument       = field{FieldMonument, []string{"monument", "monumentstatus", "rijksmonument", "monumentaal"}}
 	aliasStatus         = field{FieldStatus, []string{"status", "afstootstatus", "afstootsta"}}
@@ -142,6 +144,20 @@ func normalizeHeader(s string) string {
 	return b.String()
 }
 
+// stripUnit removes a trailing unit in brackets from a header:
+// "BVO (m2)" -> "BVO", "Afstand [km]" -> "Afstand".
+func stripUnit(h string) string {
+	h = strings.TrimSpace(h)
+	for _, br := range [][2]string{{"(", ")"}, {"[", "]"}} {
+		if strings.HasSuffix(h, br[1]) {
+			if i := strings.LastIndex(h, br[0]); i > 0 {
+				return strings.TrimSpace(h[:i])
+			}
+		}
+	}
+	return h
+}
+
 // canonicalField returns the canonical field name a mapping key stands for:
 // a canonical name itself, or any alias of any run kind.
 func canonicalField(key string) (string, bool) {
@@ -178,9 +194,11 @@ type columns map[string]string
 func resolveColumns(file string, headers []string, kind store.RunKind, m *Mapping) (columns, error) {
 	byNorm := make(map[string]string, len(headers))
 	for _, h := range headers {
-		n := normalizeHeader(h)
-		if _, dup := byNorm[n]; !dup && n != "" {
-			byNorm[n] = h
+		// "Oppervlakte perceel (m2)" also matches the alias oppervlakte_perceel.
+		for _, n := range []string{normalizeHeader(h), normalizeHeader(stripUnit(h))} {
+			if _, dup := byNorm[n]; !dup && n != "" {
+				byNorm[n] = h
+			}
 		}
 	}
 	cols := columns{}

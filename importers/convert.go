@@ -389,9 +389,9 @@ func (c *converter) siteArea(r Record, s *store.Site) {
 func areaKind(header string, k store.SiteKind) string {
 	h := normalizeHeader(header)
 	switch {
-	case strings.Contains(h, "bvo"):
+	case strings.Contains(h, "bvo"), strings.Contains(h, "bruto"):
 		return store.AreaBVO
-	case strings.Contains(h, "gbo"), strings.Contains(h, "vvo"):
+	case strings.Contains(h, "gbo"), strings.Contains(h, "vvo"), strings.Contains(h, "gebruiksoppervlakte"):
 		return store.AreaGBO
 	case strings.Contains(h, "perceel"), strings.Contains(h, "kavel"):
 		return store.AreaPlot

@@ -209,7 +209,7 @@ func TestReadGeoJSONRowErrors(t *testing.T) {
 		got = append(got, e.Error())
 	}
 	want := []string{
-		`test.geojson, row 2, column "geometry": invalid geometry: unknown geometry type "Circle"`,
+		`test.geojson, row 2, column "geometry": invalid geometry: unknown geometry type "Circle" (expected Point, LineString, Polygon, their Multi variants or GeometryCollection)`,
 		`test.geojson, row 3: a member of "features" is not a Feature object`,
 		`test.geojson, row 4, column "properties": "properties" must be an object such as {"naam": "..."}`,
 	}

@@ -161,7 +161,7 @@ func pickGPKGLayer(ctx context.Context, db *sql.DB, name string, layers []gpkgLa
 			return layers[0], nil
 		}
 		return gpkgLayer{}, spatialError(name, ErrLayer,
-			"the GeoPackage holds %d layers (%s): choose one with --laag NAME", len(layers), strings.Join(list, ", "))
+			"the GeoPackage holds %d layers (%s): choose one with --sheet NAME", len(layers), strings.Join(list, ", "))
 	}
 	for _, l := range layers {
 		if l.Table == want {

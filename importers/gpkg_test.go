@@ -99,7 +99,7 @@ func TestReadGeoPackageLayers(t *testing.T) {
 		t.Fatalf("gebouwen: %d records, %v", len(tb.Records), err)
 	}
 	for _, tc := range []struct{ file, layer, err string }{
-		{"twee_lagen.gpkg", "", `twee_lagen.gpkg: the GeoPackage holds 2 layers ("gebouwen", "ov_haltes"): choose one with --laag NAME`},
+		{"twee_lagen.gpkg", "", `twee_lagen.gpkg: the GeoPackage holds 2 layers ("gebouwen", "ov_haltes"): choose one with --sheet NAME`},
 		{"twee_lagen.gpkg", "kavels", `twee_lagen.gpkg: the GeoPackage has no layer "kavels"; its layers are "gebouwen", "ov_haltes"`},
 		{"alleen_tabel.gpkg", "", `alleen_tabel.gpkg: the GeoPackage contains no feature tables (layers with geometry); it holds only "gemeenten" (attributes)`},
 	} {
