@@ -74,7 +74,7 @@ var (
 	aliasArea       = field{FieldArea, []string{"oppervlakte", "opp", "area", "oppervlakte_m2", "opp_m2", "perceeloppervlakte",
 		"kaveloppervlakte", "oppervlakte_perceel", "oppervlakte_kavel", "perceel_oppervlakte", "kavel_oppervlakte",
 		"vloeroppervlakte", "bruto_vloeroppervlakte", "gebruiksoppervlakte", "bvo", "bvo_m2", "gbo", "gbo_m2", "vvo", "vvo_m2"}}
-	aliasFunction       = field{FieldFunction, []string{"functie", "gebruiksdoel", "bestemming", "huidig_gebruik",
+	aliasFunction = field{FieldFunction, []string{"functie", "gebruiksdoel", "bestemming", "huidig_gebruik",
 		"huidige_functie", "oorspronkelijke_functie", "gebruik", "type", "function"}}
 	aliasBouwjaar       = field{FieldBouwjaar, []string{"bouwjaar", "construction_year", "bouwjr", "oorspronkelijk_bouwjaar"}}
 	aliasMonument       = field{FieldMonument, []string{"monument", "monumentstatus", "rijksmonument", "monumentaal"}}
