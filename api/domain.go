@@ -109,10 +109,16 @@ func (d *Domain) Register(s *Server) {
 }
 
 func (d *Domain) handleRegions(c echo.Context) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{"regios": d.snap.Load().Regions, "bron": dataCredit})
 }
 
 func (d *Domain) handleRegion(c echo.Context) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
 	code := strings.ToUpper(c.Param("code"))
 	for _, r := range d.snap.Load().Regions {
 		if r.Centrumgemeente == code {
@@ -122,19 +128,25 @@ func (d *Domain) handleRegion(c echo.Context) error {
 	return notFound("no centrumgemeente region %q: use a CBS code such as GM0344 (see /regios)", c.Param("code"))
 }
 
-// siteView is one site with its score for each use.
+// siteView is one site, as a GeoJSON feature in CRS84 with the same
+// properties as in the gebouwen and kavels collections, with its score for
+// each use.
 type siteView struct {
-	Site   store.Site                       `json:"locatie"`
+	Site   featureJSON                      `json:"locatie"`
 	Scores map[matching.Use]matching.Result `json:"scores"`
 }
 
 func (d *Domain) handleSite(c echo.Context) error {
+	if err := checkParams(c); err != nil {
+		return err
+	}
 	snap := d.snap.Load()
 	s, ok := snap.Sites[c.Param("id")]
 	if !ok {
 		return notFound("no site with id %q", c.Param("id"))
 	}
-	v := siteView{Site: s, Scores: map[matching.Use]matching.Result{}}
+	f := Feature{ID: s.ID, Geometry: s.Geometry, Properties: siteProps(s, regionNames(snap.Members, nil))}
+	v := siteView{Site: toFeatureJSON(&f, geo.CRS84), Scores: map[matching.Use]matching.Result{}}
 	for use, set := range snap.Scores {
 		if r := set.ByID(s.ID); r != nil {
 			v.Scores[use] = *r
@@ -277,7 +289,13 @@ func (d *Domain) handleImport(c echo.Context) error {
 	if run == nil {
 		var oe error
 		if errors.Is(err, importers.ErrOptions) {
-			oe = paramError("soort", "%v", err)
+			// With a known soort, the options error is about the laag field.
+			field := "soort"
+			switch opts.Kind {
+			case store.RunGebouwen, store.RunKavels, store.RunAdressen, store.RunLaag, store.RunGemeenten, store.RunRegios:
+				field = "laag"
+			}
+			oe = paramError(field, "%v", err)
 		} else {
 			oe = &Problem{Status: http.StatusUnprocessableEntity, Title: "Import failed", Detail: err.Error()}
 		}

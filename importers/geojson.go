@@ -202,7 +202,7 @@ func decodeGeoJSON(ctx context.Context, name string, data []byte) (Table, error)
 	if err != nil {
 		return t, err
 	}
-	if crs == "" && len(bytes.TrimSpace(crsRaw)) == 0 && looksLikeDegrees(t.Records) {
+	if c := bytes.TrimSpace(crsRaw); crs == "" && (len(c) == 0 || string(c) == "null") && looksLikeDegrees(t.Records) {
 		crs = geo.WGS84 // RFC 7946
 	}
 	t.CRS = crs
@@ -417,8 +417,9 @@ func formatJSONNumber(s string) string {
 }
 
 // geojsonGeometry decodes a geometry member; null or absent gives nil.
-// Z (and further ordinates) are dropped. (orb/geojson is not used: it pulls
-// in the MongoDB BSON module, which this module does not depend on.)
+// Z (and further ordinates) are dropped. orb/geojson is not used here: it
+// reads a position with a single number as (x, 0) without complaint, where a
+// user must hear which feature has a broken position.
 func geojsonGeometry(raw json.RawMessage) (orb.Geometry, error) {
 	return geojsonGeometryDepth(raw, 0)
 }

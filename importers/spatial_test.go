@@ -1,8 +1,13 @@
 package importers
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"math"
+	"math/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -97,6 +102,51 @@ func checkGebouwen(t *testing.T, tb Table, keys map[string]string, boolTrue, boo
 		}
 		if rdVertex && !near(p, want.first, 1e-9) {
 			t.Errorf("row %d: first vertex %v, want %v", r.Row, p, want.first)
+		}
+	}
+}
+
+// benchGeoJSON builds a FeatureCollection of n square buildings in RD with
+// a fixed seed.
+func benchGeoJSON(n int) []byte {
+	rng := rand.New(rand.NewSource(42))
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:28992"}},"features":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		x, y := 80000+rng.Float64()*100000, 400000+rng.Float64()*100000
+		fmt.Fprintf(&b, `{"type":"Feature","properties":{"BOUWWERKCODE":"%04d-%05d","BVO":%d,"NAAM":"Gebouw %d"},`+
+			`"geometry":{"type":"Polygon","coordinates":[[[%.2f,%.2f,1],[%.2f,%.2f,1],[%.2f,%.2f,1],[%.2f,%.2f,1],[%.2f,%.2f,1]]]}}`,
+			rng.Intn(10000), i, 100+rng.Intn(20000), i, x, y, x+20, y, x+20, y+30, x, y+30, x, y)
+	}
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+func BenchmarkReadGeoJSON(b *testing.B) {
+	data := benchGeoJSON(2000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := readGeoJSON(context.Background(), "bench.geojson", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseShp(b *testing.B) {
+	rng := rand.New(rand.NewSource(42))
+	var records [][]byte
+	for i := 0; i < 2000; i++ {
+		x, y := 80000+rng.Float64()*100000, 400000+rng.Float64()*100000
+		records = append(records, shpRecord(shpPolygonZ, [][]orb.Point{square(x, y, 40, true), square(x+10, y+10, 5, false)}, true))
+	}
+	data := shpFile(records...)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := parseShp(context.Background(), data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -72,11 +72,6 @@ func benchScene(nSites int) ([]store.Site, []store.Feature) {
 	return sites, fs
 }
 
-// BenchmarkScore scores every site for both uses (both default profiles,
-// applied to gebouwen and kavels alike so that each site is scored twice).
-// Metrics: ns/site and B/site per op (both uses), and naive/fast: the time
-// of the same scoring with plain per-lookup R-tree queries (no grid fast
-// path) divided by the fast path, both measured once in the same run.
 // cpuTime is the user+system CPU time of the process so far.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -84,6 +79,17 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkScore scores every site for both uses (both default profiles,
+// applied to gebouwen and kavels alike so that each site is scored twice)
+// with Engine.ScoreCompact, ranking included; one op = 2 × n scorings.
+// Metrics, all per site for both uses:
+//   - ns/site (wall) and cpu-ns/site (process CPU time of one extra run,
+//     robust when the machine is shared), B/site allocated;
+//   - naive/fast, naive/fast-cpu: the same scoring with plain per-lookup
+//     R-tree queries (no grid, no locality hint) divided by the fast path;
+//   - top1000-ms, top1000-cpu-ms: explaining the top 1,000 per region of
+//     both uses (CompactSet.Top + Explain);
+//   - full-cpu-ns/site, full-B/site: Engine.Score, which explains every site.
 func BenchmarkScore(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
@@ -101,35 +107,53 @@ func BenchmarkScore(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, err := e.Score(ctx, sites, profiles...); err != nil {
+				if _, err := e.ScoreCompact(ctx, sites, profiles...); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.StopTimer()
 			elapsed := b.Elapsed()
 			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/float64(n), "ns/site")
-			// One more run each of the fast path and the naive path, timed by
-			// wall clock and by process CPU time (robust when the machine is
-			// shared), for the same-run ratio.
-			timeOnce := func(naive bool) (wall, cpu time.Duration) {
-				e.naive = naive
-				defer func() { e.naive = false }()
+			measure := func(f func()) (wall, cpu time.Duration, bytes uint64) {
 				runtime.GC()
+				var m0, m1 runtime.MemStats
+				runtime.ReadMemStats(&m0)
 				c0, t0 := cpuTime(), time.Now()
+				f()
+				wall, cpu = time.Since(t0), cpuTime()-c0
+				runtime.ReadMemStats(&m1)
+				return wall, cpu, m1.TotalAlloc - m0.TotalAlloc
+			}
+			var sets []*CompactSet
+			compact := func() {
+				if sets, err = e.ScoreCompact(ctx, sites, profiles...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			fastWall, fastCPU, bytes := measure(compact)
+			b.ReportMetric(float64(bytes)/float64(n), "B/site")
+			b.ReportMetric(float64(fastCPU.Nanoseconds())/float64(n), "cpu-ns/site")
+			e.naive = true
+			naiveWall, naiveCPU, _ := measure(compact)
+			e.naive = false
+			b.ReportMetric(float64(naiveWall)/float64(fastWall), "naive/fast")
+			b.ReportMetric(float64(naiveCPU)/float64(fastCPU), "naive/fast-cpu")
+			compact()
+			topWall, topCPU, _ := measure(func() {
+				for _, s := range sets {
+					_ = s.Explain(s.Top(1000))
+				}
+			})
+			b.ReportMetric(float64(topWall.Microseconds())/1000, "top1000-ms")
+			b.ReportMetric(float64(topCPU.Microseconds())/1000, "top1000-cpu-ms")
+			sets = nil
+			_, fullCPU, fullBytes := measure(func() {
 				if _, err := e.Score(ctx, sites, profiles...); err != nil {
 					b.Fatal(err)
 				}
-				return time.Since(t0), cpuTime() - c0
-			}
-			var m0, m1 runtime.MemStats
-			runtime.ReadMemStats(&m0)
-			fastWall, fastCPU := timeOnce(false)
-			runtime.ReadMemStats(&m1)
-			b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/float64(n), "B/site")
-			b.ReportMetric(float64(fastCPU.Nanoseconds())/float64(n), "cpu-ns/site")
-			naiveWall, naiveCPU := timeOnce(true)
-			b.ReportMetric(float64(naiveWall)/float64(fastWall), "naive/fast")
-			b.ReportMetric(float64(naiveCPU)/float64(fastCPU), "naive/fast-cpu")
+			})
+			b.ReportMetric(float64(fullCPU.Nanoseconds())/float64(n), "full-cpu-ns/site")
+			b.ReportMetric(float64(fullBytes)/float64(n), "full-B/site")
 		})
 	}
 }

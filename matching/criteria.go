@@ -2,7 +2,7 @@ package matching
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,22 +36,6 @@ func floorArea(s *store.Site, c Capacity) (float64, bool) {
 	return c.GBO(*s.AreaM2, s.AreaKind)
 }
 
-// capacityUnits applies the capacity formula of the profile's use.
-func capacityUnits(s *store.Site, cp *compiled) (int, bool) {
-	if cp.p.Use == Flex {
-		a, ok := plotArea(s)
-		if !ok {
-			return 0, false
-		}
-		return cp.capacity.FlexUnits(a), true
-	}
-	a, ok := floorArea(s, cp.capacity)
-	if !ok {
-		return 0, false
-	}
-	return cp.capacity.TransformatieUnits(a), true
-}
-
 // depthAttributes are the site columns read as a known building depth (m),
 // tried in this order before the geometry proxy.
 var depthAttributes = [...]string{"diepte_m", "gebouwdiepte", "diepte", "depth"}
@@ -64,18 +48,25 @@ var depthAttributes = [...]string{"diepte_m", "gebouwdiepte", "diepte", "depth"}
 // shape it overestimates the wing depth (judgement: a conservative proxy).
 // A site without footprint polygon and without depth column has no depth.
 func buildingDepth(s *store.Site) (float64, bool) {
+	d, ok, _ := buildingDepthBuf(s, nil)
+	return d, ok
+}
+
+// buildingDepthBuf is buildingDepth with a scratch buffer for the points,
+// returned for reuse.
+func buildingDepthBuf(s *store.Site, buf []orb.Point) (float64, bool, []orb.Point) {
 	for _, a := range depthAttributes {
 		if v, ok := s.Attributes[a]; ok && strings.TrimSpace(v) != "" {
 			if f, ok := textValue(v).asNum(); ok && f > 0 {
-				return f, true
+				return f, true, buf
 			}
 		}
 	}
-	var pts []orb.Point
+	pts := buf[:0]
 	switch g := s.Geometry.(type) {
 	case orb.Polygon:
 		if len(g) > 0 {
-			pts = g[0]
+			pts = append(pts, g[0]...)
 		}
 	case orb.MultiPolygon:
 		for _, p := range g {
@@ -84,15 +75,20 @@ func buildingDepth(s *store.Site) (float64, bool) {
 			}
 		}
 	default:
-		return 0, false
+		return 0, false, buf
 	}
-	w := minWidth(pts)
-	return w, w > 0
+	pts = slices.Grow(pts, 2*len(pts)) // room for the hull
+	h := convexHullInPlace(pts)
+	w := hullMinWidth(h)
+	return w, w > 0, pts
 }
 
 // minWidth returns the minimum width of the convex hull of pts.
 func minWidth(pts []orb.Point) float64 {
-	h := convexHull(pts)
+	return hullMinWidth(convexHullInPlace(append([]orb.Point(nil), pts...)))
+}
+
+func hullMinWidth(h []orb.Point) float64 {
 	if len(h) < 3 {
 		return 0
 	}
@@ -120,12 +116,26 @@ func minWidth(pts []orb.Point) float64 {
 // convexHull is Andrew's monotone chain; it returns the hull counter-clockwise
 // without repeating the first point.
 func convexHull(in []orb.Point) []orb.Point {
-	pts := append([]orb.Point(nil), in...)
-	sort.Slice(pts, func(i, j int) bool {
-		if pts[i][0] != pts[j][0] {
-			return pts[i][0] < pts[j][0]
+	return convexHullInPlace(append([]orb.Point(nil), in...))
+}
+
+// convexHullInPlace is convexHull that sorts pts in place and builds the
+// hull in pts' spare capacity (growing it when needed).
+func convexHullInPlace(pts []orb.Point) []orb.Point {
+	slices.SortFunc(pts, func(a, b orb.Point) int {
+		if a[0] != b[0] {
+			if a[0] < b[0] {
+				return -1
+			}
+			return 1
 		}
-		return pts[i][1] < pts[j][1]
+		if a[1] < b[1] {
+			return -1
+		}
+		if a[1] > b[1] {
+			return 1
+		}
+		return 0
 	})
 	if len(pts) < 3 {
 		return pts
@@ -133,15 +143,17 @@ func convexHull(in []orb.Point) []orb.Point {
 	cross := func(o, a, b orb.Point) float64 {
 		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
 	}
-	h := make([]orb.Point, 0, 2*len(pts))
-	for _, p := range pts {
+	n := len(pts)
+	pts = slices.Grow(pts, 2*n)
+	h := pts[n:n:cap(pts)]
+	for _, p := range pts[:n] {
 		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
 			h = h[:len(h)-1]
 		}
 		h = append(h, p)
 	}
 	lower := len(h) + 1
-	for i := len(pts) - 2; i >= 0; i-- {
+	for i := n - 2; i >= 0; i-- {
 		p := pts[i]
 		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
 			h = h[:len(h)-1]

@@ -1,16 +1,11 @@
 package matching
 
 import (
-	"context"
-	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"

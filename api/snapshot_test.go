@@ -1,0 +1,184 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/plekwijzer/plekwijzer/matching"
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+var fixtureDate = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+
+func layerByID(t testing.TB, snap *Snapshot, id string) Layer {
+	t.Helper()
+	for _, l := range snap.Layers {
+		if l.Collection.ID == id {
+			return l
+		}
+	}
+	t.Fatalf("snapshot has no layer %s", id)
+	return Layer{}
+}
+
+func TestBuildSnapshot(t *testing.T) {
+	ctx := context.Background()
+	st := fixtureStore(t)
+	snap, err := BuildSnapshot(ctx, st, Scoring{ReferenceDate: fixtureDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Generation != gen {
+		t.Errorf("generation %d, store %d", snap.Generation, gen)
+	}
+	var ids []string
+	for _, l := range snap.Layers {
+		ids = append(ids, l.Collection.ID)
+	}
+	want := []string{CollGebouwen, CollKavels, CollKandidatenFlex, CollKandidatenTransfor, CollGemeenten, CollRegios,
+		"laag-natura2000", "laag-ov_halte"} // context layers sorted by kind
+	if len(ids) != len(want) {
+		t.Fatalf("layers %v, want %v", ids, want)
+	}
+	for i := range want {
+		if ids[i] != want[i] {
+			t.Fatalf("layers %v, want %v", ids, want)
+		}
+	}
+
+	gemeenten, _ := st.Gemeenten(ctx)
+	members, _ := st.Regions(ctx)
+	if n := len(layerByID(t, snap, CollGemeenten).Features); n != len(gemeenten) {
+		t.Errorf("gemeenten layer: %d features, store %d", n, len(gemeenten))
+	}
+	// Each region's geometry is the union of its members' (multi)polygons:
+	// at least one polygon per member municipality.
+	perCG := map[string]int{}
+	for _, m := range members {
+		perCG[m.Centrumgemeente]++
+	}
+	reg := layerByID(t, snap, CollRegios)
+	if len(reg.Features) != len(perCG) || len(snap.Regions) != len(perCG) {
+		t.Errorf("regios: %d features, %d summaries, want %d", len(reg.Features), len(snap.Regions), len(perCG))
+	}
+	for _, f := range reg.Features {
+		mp, ok := f.Geometry.(orb.MultiPolygon)
+		if !ok {
+			t.Errorf("region %s: geometry %T, want MultiPolygon", f.ID, f.Geometry)
+			continue
+		}
+		if len(mp) < perCG[f.ID] {
+			t.Errorf("region %s: %d polygons for %d member gemeenten", f.ID, len(mp), perCG[f.ID])
+		}
+		if f.Properties["gemeenten"] != perCG[f.ID] {
+			t.Errorf("region %s: gemeenten %v, want %d", f.ID, f.Properties["gemeenten"], perCG[f.ID])
+		}
+	}
+
+	// Site layers split by kind and carry resolved names.
+	geb := layerByID(t, snap, CollGebouwen)
+	if len(geb.Features) != 2 {
+		t.Fatalf("gebouwen: %d features", len(geb.Features))
+	}
+	for _, f := range geb.Features {
+		p := f.Properties
+		if p["soort"] != "gebouw" || p["centrumgemeente_naam"] != "Utrecht" || p["synthetisch"] != false || p["bron"] != "gebouwen" {
+			t.Errorf("gebouw %s properties %v", f.ID, p)
+		}
+		if p["huisnummer"] != nil {
+			t.Errorf("gebouw %s without huisnummer: %v, want null", f.ID, p["huisnummer"])
+		}
+		if f.ID == idU1 && (p["bouwjaar"] != 1975 || p["oppervlakte_m2"] != 2000.0 || p["functie"] != "kantoor" || p["gemeente_naam"] != "Utrecht") {
+			t.Errorf("U-1 properties %v", p)
+		}
+	}
+	if _, ok := snap.Profiles[matching.Flex]; !ok {
+		t.Error("no flex profile in the snapshot")
+	}
+	if set := snap.Scores[matching.Transformatie]; set == nil || set.ByID(idU1) == nil || set.ByID(idK1) != nil {
+		t.Error("transformatie scores should hold U-1 and no kavel")
+	}
+	// Every layer's features have the declared properties only.
+	for _, l := range snap.Layers {
+		decl := map[string]bool{}
+		for _, p := range l.Collection.Properties {
+			decl[p.Name] = true
+		}
+		for _, f := range l.Features {
+			for k := range f.Properties {
+				if !decl[k] {
+					t.Errorf("%s/%s: property %s is not declared", l.Collection.ID, f.ID, k)
+				}
+			}
+		}
+	}
+}
+
+func TestBuildSnapshotScoring(t *testing.T) {
+	ctx := context.Background()
+	st := fixtureStore(t)
+	profiles, err := matching.DefaultProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flex *matching.Profile
+	for _, p := range profiles {
+		if p.Use == matching.Flex {
+			flex = p
+		}
+	}
+	// Only a flex profile, and a demand table without Utrecht.
+	snap, err := BuildSnapshot(ctx, st, Scoring{Profiles: []*matching.Profile{flex}, Demand: matching.DemandTable{}, ReferenceDate: fixtureDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range snap.Layers {
+		if l.Collection.ID == CollKandidatenTransfor {
+			t.Error("kandidaten-transformatie without a transformatie profile")
+		}
+	}
+	if len(snap.Scores) != 1 || snap.Scores[matching.Flex] == nil {
+		t.Errorf("scores for %d uses, want flex only", len(snap.Scores))
+	}
+	for _, r := range snap.Regions {
+		if r.DemandStatus != "geen gegevens" || r.Need != nil || r.Target != nil || r.Gap != nil {
+			t.Errorf("%s with an empty demand table: %+v", r.Centrumgemeente, r)
+		}
+	}
+}
+
+func TestBuildSnapshotEmptyStore(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	snap, err := BuildSnapshot(ctx, st, Scoring{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Sites) != 0 || len(snap.Regions) != 0 {
+		t.Errorf("empty store: %d sites, %d regions", len(snap.Sites), len(snap.Regions))
+	}
+	// The catalog still serves the domain collections, empty.
+	srv, err := New(NewMemoryCatalog(snap.Layers...), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{CollGebouwen, CollKandidatenFlex, CollRegios} {
+		rec := get(t, srv.Handler(), "/collections/"+id+"/items")
+		if rec.Code != 200 {
+			t.Errorf("%s on an empty store: %d %s", id, rec.Code, rec.Body.String())
+		}
+	}
+}

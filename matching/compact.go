@@ -1,0 +1,412 @@
+package matching
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+// Entry is the compact, pointer-free result of one site under one profile:
+// what ranking, region summaries and portfolios need. The explanation
+// (criteria rows, knock-out reasons) is built on demand by
+// CompactSet.Explain and is then identical to what Engine.Score returns.
+type Entry struct {
+	// Score is 0-100, the same number as Result.Score.
+	Score float64
+	// Site is the index of the site in the slice passed to ScoreCompact.
+	Site int32
+	// Region indexes CompactSet.Regions (0 is "": no centrumgemeente).
+	Region int32
+	// Rank is rank_in_region (0 for ineligible sites and sites without
+	// centrumgemeente).
+	Rank           int32
+	CapacityUnits  int32
+	CapacityPeople int32
+	// Knockouts is the number of knock-out reasons (capped at 65535).
+	Knockouts uint16
+	Eligible  bool
+}
+
+// CompactSet holds the compact results of one profile. It keeps references
+// to the engine and the sites so that explanations can be built later; do
+// not modify the sites while the set is in use.
+type CompactSet struct {
+	Profile *Profile
+	Name    string
+	Use     Use
+	// Entries has one entry per site the profile applies to, in input order.
+	Entries []Entry
+	// Regions are the centrumgemeente codes Entry.Region points into;
+	// Regions[0] is "".
+	Regions []string
+	// Warnings as in ScoreSet.
+	Warnings []string
+
+	r  *scoreRun
+	cp *compiled
+}
+
+// scoreRun is the state shared by the profiles scored together.
+type scoreRun struct {
+	e          *Engine
+	lk         *lookups
+	cps        []*compiled
+	sites      []store.Site
+	regions    []string
+	siteRegion []int32
+	workers    int
+}
+
+func (e *Engine) newRun(sites []store.Site, profiles []*Profile) (*scoreRun, error) {
+	r := &scoreRun{e: e, lk: &lookups{}, sites: sites, cps: make([]*compiled, len(profiles))}
+	for k, p := range profiles {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+		}
+		r.cps[k] = e.compile(p, r.lk)
+	}
+	r.workers = e.opts.Workers
+	if r.workers <= 0 {
+		r.workers = runtime.GOMAXPROCS(0)
+	}
+	// Intern the centrumgemeente codes once for all profiles.
+	r.regions = []string{""}
+	ids := map[string]int32{"": 0}
+	r.siteRegion = make([]int32, len(sites))
+	last, lastID := "", int32(0)
+	for i := range sites {
+		code := sites[i].Centrumgemeente
+		if code == "" {
+			code = e.regionOf[sites[i].Gemeente]
+		}
+		if code != last {
+			id, ok := ids[code]
+			if !ok {
+				id = int32(len(r.regions))
+				ids[code] = id
+				r.regions = append(r.regions, code)
+			}
+			last, lastID = code, id
+		}
+		r.siteRegion[i] = lastID
+	}
+	return r, nil
+}
+
+// newSets allocates the compact sets and the site -> entry maps.
+func (r *scoreRun) newSets() ([]*CompactSet, [][]int32) {
+	sets := make([]*CompactSet, len(r.cps))
+	pos := make([][]int32, len(r.cps))
+	for k, cp := range r.cps {
+		p := cp.p
+		pos[k] = make([]int32, len(r.sites))
+		n := 0
+		for i := range r.sites {
+			if p.appliesTo(r.sites[i].Kind) {
+				pos[k][i] = int32(n)
+				n++
+			} else {
+				pos[k][i] = -1
+			}
+		}
+		s := &CompactSet{Profile: p, Name: p.Name, Use: p.Use, Entries: make([]Entry, n), Regions: r.regions, Warnings: cp.warnings, r: r, cp: cp}
+		for i := range r.sites {
+			if j := pos[k][i]; j >= 0 {
+				s.Entries[j].Site = int32(i)
+				s.Entries[j].Region = r.siteRegion[i]
+			}
+		}
+		sets[k] = s
+	}
+	return sets, pos
+}
+
+// scoreAll scores every site for every profile in Hilbert order over the
+// workers. With full non-nil it also fills the explained results.
+func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos [][]int32, full []*ScoreSet, crit [][]CriterionResult) error {
+	e := r.e
+	order := e.hilbertOrder(r.sites, r.workers)
+	const chunk = 512
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, r.workers)
+	for w := 0; w < r.workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			sc := newSiteCtx(r.lk)
+			var ex explained
+			for {
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(order) {
+					return
+				}
+				hi := min(lo+chunk, len(order))
+				for _, oi := range order[lo:hi] {
+					i := int(oi.idx)
+					sc.reset(&r.sites[i], oi.p)
+					e.lookup(r.lk, sc)
+					for k, cp := range r.cps {
+						j := pos[k][i]
+						if j < 0 {
+							continue
+						}
+						ent := &sets[k].Entries[j]
+						if full == nil {
+							e.scoreSite(cp, sc, ent, nil)
+							continue
+						}
+						nc := len(cp.crit)
+						ex.crit = crit[k][int(j)*nc : int(j+1)*nc : int(j+1)*nc]
+						ex.knockouts = noKnockouts
+						e.scoreSite(cp, sc, ent, &ex)
+						r.fillResult(cp, sc.site, ent, &ex, &full[k].Results[j])
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return fmt.Errorf("score: %w", err)
+		}
+	}
+	return nil
+}
+
+// fillResult writes the explained Result of one entry (RankInRegion from the entry).
+func (r *scoreRun) fillResult(cp *compiled, s *store.Site, ent *Entry, ex *explained, res *Result) {
+	p := cp.p
+	*res = Result{
+		SiteID: s.ID, SiteKind: s.Kind, Use: p.Use, Profile: p.Name,
+		Score: ent.Score, Eligible: ent.Eligible, Knockouts: ex.knockouts, Criteria: ex.crit,
+		CapacityUnits: int(ent.CapacityUnits), CapacityPeople: int(ent.CapacityPeople),
+		CapacityAssumptions: cp.assumptions,
+		Gemeente:            s.Gemeente, Centrumgemeente: r.regions[ent.Region],
+		RankInRegion: int(ent.Rank),
+	}
+}
+
+// ScoreCompact scores the sites under each profile like Score, including
+// rank_in_region, but keeps only the compact Entry per site: no
+// per-criterion rows and no knock-out texts are built. Use
+// CompactSet.Explain, Top or Full for the explanation of the sites you
+// show or export. The numbers are identical to Score's.
+func (e *Engine) ScoreCompact(ctx context.Context, sites []store.Site, profiles ...*Profile) ([]*CompactSet, error) {
+	r, err := e.newRun(sites, profiles)
+	if err != nil {
+		return nil, err
+	}
+	sets, pos := r.newSets()
+	if err := r.scoreAll(ctx, sets, pos, nil, nil); err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		s.rank()
+	}
+	return sets, nil
+}
+
+// Score scores the sites under each profile with the full explanation of
+// every site. Spatial lookups are done once per site for all profiles.
+// Results come back in input order per profile; rank_in_region is filled.
+// The work is split over Options.Workers goroutines in chunks of sites
+// sorted along a Hilbert curve. For large inputs prefer ScoreCompact and
+// explain only what is shown.
+func (e *Engine) Score(ctx context.Context, sites []store.Site, profiles ...*Profile) ([]*ScoreSet, error) {
+	r, err := e.newRun(sites, profiles)
+	if err != nil {
+		return nil, err
+	}
+	sets, pos := r.newSets()
+	full := make([]*ScoreSet, len(sets))
+	crit := make([][]CriterionResult, len(sets))
+	for k, s := range sets {
+		full[k] = &ScoreSet{Profile: s.Profile, Name: s.Name, Use: s.Use, Results: make([]Result, len(s.Entries)), Warnings: s.Warnings}
+		crit[k] = make([]CriterionResult, len(s.Entries)*len(s.cp.crit))
+	}
+	if err := r.scoreAll(ctx, sets, pos, full, crit); err != nil {
+		return nil, err
+	}
+	for k, s := range sets {
+		s.rank()
+		for j := range s.Entries {
+			full[k].Results[j].RankInRegion = int(s.Entries[j].Rank)
+		}
+	}
+	return full, nil
+}
+
+type rankKey struct {
+	score float64
+	site  int32
+	ent   int32
+}
+
+// rank sets Entry.Rank: per region, eligible entries by score descending,
+// ties by site id (as RankInRegion). Regions are sorted in parallel.
+func (s *CompactSet) rank() {
+	nr := len(s.Regions)
+	start := make([]int32, nr+1)
+	for i := range s.Entries {
+		en := &s.Entries[i]
+		en.Rank = 0
+		if en.Eligible && en.Region != 0 {
+			start[en.Region+1]++
+		}
+	}
+	for g := 1; g <= nr; g++ {
+		start[g] += start[g-1]
+	}
+	keys := make([]rankKey, start[nr])
+	fill := append([]int32(nil), start[:nr]...)
+	for i := range s.Entries {
+		en := &s.Entries[i]
+		if en.Eligible && en.Region != 0 {
+			keys[fill[en.Region]] = rankKey{en.Score, en.Site, int32(i)}
+			fill[en.Region]++
+		}
+	}
+	sites := s.r.sites
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(s.r.workers, nr); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				g := int(next.Add(1)) - 1
+				if g >= nr {
+					return
+				}
+				ks := keys[start[g]:start[g+1]]
+				slices.SortFunc(ks, func(a, b rankKey) int {
+					if a.score != b.score {
+						if a.score > b.score {
+							return -1
+						}
+						return 1
+					}
+					return strings.Compare(sites[a.site].ID, sites[b.site].ID)
+				})
+				for rank, k := range ks {
+					s.Entries[k.ent].Rank = int32(rank + 1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Region returns the centrumgemeente code of entry i ("" when none).
+func (s *CompactSet) Region(i int) string { return s.Regions[s.Entries[i].Region] }
+
+// SiteID returns the site id of entry i.
+func (s *CompactSet) SiteID(i int) string { return s.r.sites[s.Entries[i].Site].ID }
+
+// Index returns the entry index of the site with the given id (a linear
+// scan), or -1.
+func (s *CompactSet) Index(id string) int {
+	for i := range s.Entries {
+		if s.r.sites[s.Entries[i].Site].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Top returns the entry indexes of the first n ranked sites of every
+// region (all ranked sites when n <= 0), ordered by centrumgemeente code
+// and then rank.
+func (s *CompactSet) Top(n int) []int {
+	var out []int
+	for i := range s.Entries {
+		if r := s.Entries[i].Rank; r > 0 && (n <= 0 || int(r) <= n) {
+			out = append(out, i)
+		}
+	}
+	slices.SortFunc(out, func(a, b int) int {
+		ea, eb := &s.Entries[a], &s.Entries[b]
+		if c := strings.Compare(s.Regions[ea.Region], s.Regions[eb.Region]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ea.Rank, eb.Rank)
+	})
+	return out
+}
+
+// Explain returns the explained Results of the given entries, in that
+// order: the same values Score returns for those sites (the spatial
+// lookups are redone per site; no other site is touched).
+func (s *CompactSet) Explain(entries []int) []Result {
+	out := make([]Result, len(entries))
+	nc := len(s.cp.crit)
+	crit := make([]CriterionResult, len(entries)*nc)
+	sc := newSiteCtx(s.r.lk)
+	var ex explained
+	e := s.r.e
+	for n, i := range entries {
+		ent := s.Entries[i]
+		site := &s.r.sites[ent.Site]
+		sc.reset(site, sitePoint(site))
+		e.lookup(s.r.lk, sc)
+		ex.crit = crit[n*nc : (n+1)*nc : (n+1)*nc]
+		ex.knockouts = noKnockouts
+		e.scoreSite(s.cp, sc, &ent, &ex)
+		ent.Rank = s.Entries[i].Rank
+		s.r.fillResult(s.cp, site, &ent, &ex, &out[n])
+	}
+	return out
+}
+
+// Full explains every entry (in parallel) and returns the ScoreSet that
+// Engine.Score would have returned for this profile.
+func (s *CompactSet) Full(ctx context.Context) (*ScoreSet, error) {
+	full := &ScoreSet{Profile: s.Profile, Name: s.Name, Use: s.Use, Results: make([]Result, len(s.Entries)), Warnings: s.Warnings}
+	const chunk = 2048
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, s.r.workers)
+	for w := 0; w < s.r.workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			idx := make([]int, 0, chunk)
+			for {
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(s.Entries) {
+					return
+				}
+				hi := min(lo+chunk, len(s.Entries))
+				idx = idx[:0]
+				for i := lo; i < hi; i++ {
+					idx = append(idx, i)
+				}
+				copy(full.Results[lo:hi], s.Explain(idx))
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("explain: %w", err)
+		}
+	}
+	return full, nil
+}

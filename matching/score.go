@@ -1,0 +1,754 @@
+package matching
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/store"
+)
+
+// metricCode is a criterion's or knock-out's metric, resolved at compile
+// time so that the hot path switches on a small integer, not a string.
+type metricCode uint8
+
+const (
+	mUnknown metricCode = iota
+	mDistance
+	mCountWithin
+	mZone
+	mPlotArea
+	mFloorArea
+	mCapacityUnits
+	mFunction
+	mConstructionYear
+	mMonument
+	mDepth
+	mOwner
+	mStatus
+	mAvailabilityYears
+	mAttribute
+)
+
+func metricCodeOf(m string) metricCode {
+	switch m {
+	case MetricDistance:
+		return mDistance
+	case MetricCountWithin:
+		return mCountWithin
+	case MetricZone:
+		return mZone
+	case MetricPlotArea:
+		return mPlotArea
+	case MetricFloorArea:
+		return mFloorArea
+	case MetricCapacityUnits:
+		return mCapacityUnits
+	case MetricFunction:
+		return mFunction
+	case MetricConstructionYear:
+		return mConstructionYear
+	case MetricMonument:
+		return mMonument
+	case MetricDepth:
+		return mDepth
+	case MetricOwner:
+		return mOwner
+	case MetricStatus:
+		return mStatus
+	case MetricAvailabilityYears:
+		return mAvailabilityYears
+	case MetricAttribute:
+		return mAttribute
+	}
+	return mUnknown
+}
+
+// compiled is a profile bound to the engine's layers.
+type compiled struct {
+	p           *Profile
+	flex        bool
+	crit        []compCrit
+	kos         []compKO
+	capacity    Capacity // resolved
+	assumptions string
+	warnings    []string
+}
+
+type compCrit struct {
+	c       *Criterion
+	metric  metricCode
+	slot    int       // lookup slot for distance, count_within, zone
+	dropped bool      // layer not loaded: missing for every site
+	attrNum []float64 // zone + numeric attribute: the attribute parsed per feature (NaN if not a number)
+	// zone + text attribute: per feature the attribute text and its subscore
+	// (NaN when the value function does not accept it).
+	attrText []string
+	attrNorm []float64
+	// match texts of the categories, lowercased once (categorical only).
+	lowMatch [][][]byte
+}
+
+type compKO struct {
+	k         *Knockout
+	metric    metricCode
+	slot      int
+	dropped   bool
+	lowValues [][]byte // k.Values lowercased
+}
+
+// appendLower appends strings.ToLower(s) to b without allocating for ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+func lowerAll(ms []string) [][]byte {
+	out := make([][]byte, len(ms))
+	for i, m := range ms {
+		out[i] = appendLower(nil, m)
+	}
+	return out
+}
+
+func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
+	cp := &compiled{p: p, flex: p.Use == Flex, capacity: p.Capacity.Resolved(), assumptions: p.Capacity.Assumptions(p.Use)}
+	for i := range p.Criteria {
+		c := &p.Criteria[i]
+		cc := compCrit{c: c, slot: -1, metric: metricCodeOf(c.Metric)}
+		if c.Function == FuncCategorical {
+			cc.lowMatch = make([][][]byte, len(c.Categories))
+			for j, cat := range c.Categories {
+				cc.lowMatch[j] = lowerAll(cat.Match)
+			}
+		}
+		switch c.Metric {
+		case MetricDistance:
+			l := e.layers[c.Layer]
+			if l == nil {
+				cc.dropped = true
+				break
+			}
+			md := c.MaxDistance
+			if md == 0 {
+				md = defaultMaxDistance
+			}
+			cc.slot = lk.nearestSlot(l, md)
+		case MetricCountWithin:
+			names := append([]string(nil), c.Layers...)
+			if c.Layer != "" {
+				names = append(names, c.Layer)
+			}
+			sort.Strings(names)
+			names = slices.Compact(names)
+			var ls []*layer
+			for _, n := range names {
+				if l := e.layers[n]; l != nil {
+					ls = append(ls, l)
+				}
+			}
+			if len(ls) == 0 {
+				cc.dropped = true
+				break
+			}
+			cc.slot = lk.countSlot(ls, strings.Join(names, ","), c.Radius)
+		case MetricZone:
+			l := e.layers[c.Layer]
+			if l == nil {
+				cc.dropped = true
+				break
+			}
+			cc.slot = lk.zoneSlot(l, c.Buffer)
+			if c.Attribute == "" {
+				break
+			}
+			if c.Function == FuncLinear || c.Function == FuncStep {
+				cc.attrNum = make([]float64, len(e.features))
+				for _, id := range l.ids {
+					v, ok := textValue(e.features[id].Attributes[c.Attribute]).asNum()
+					if !ok {
+						v = math.NaN()
+					}
+					cc.attrNum[id] = v
+				}
+				break
+			}
+			cc.attrText = make([]string, len(e.features))
+			cc.attrNorm = make([]float64, len(e.features))
+			var buf []byte
+			for _, id := range l.ids {
+				t := e.features[id].Attributes[c.Attribute]
+				cc.attrText[id] = t
+				n, ok := cc.normalise(textValue(t), &buf)
+				if !ok {
+					n = math.NaN()
+				}
+				cc.attrNorm[id] = n
+			}
+		}
+		if cc.dropped {
+			cp.warnings = append(cp.warnings, fmt.Sprintf("criterion %s dropped for every site: layer %q is not loaded; the other weights are renormalised", c.Name, c.Layer+strings.Join(c.Layers, ",")))
+		}
+		cp.crit = append(cp.crit, cc)
+	}
+	for i := range p.Knockouts {
+		k := &p.Knockouts[i]
+		ck := compKO{k: k, slot: -1, metric: metricCodeOf(k.Metric), lowValues: lowerAll(k.Values)}
+		if k.Zone != "" {
+			l := e.layers[k.Zone]
+			if l == nil {
+				ck.dropped = true
+				cp.warnings = append(cp.warnings, fmt.Sprintf("knock-out %s not applied: layer %q is not loaded", k.Name, k.Zone))
+			} else {
+				ck.slot = lk.zoneSlot(l, k.Buffer)
+			}
+		}
+		cp.kos = append(cp.kos, ck)
+	}
+	return cp
+}
+
+// siteCtx holds the per-site lookup answers and the site-only metrics
+// shared by all profiles; one per worker, reused from site to site.
+type siteCtx struct {
+	site     *store.Site
+	p        orb.Point
+	nearD    []float64
+	nearOK   []bool
+	nearHint []int32 // per nearest slot of a non-point layer: the last nearest feature (locality hint)
+	counts   []int
+	zoneHits [][]int32
+	contain  []int32 // all area features containing p
+	noGeom   bool    // the site has no usable geometry: spatial metrics are missing
+
+	// site-only metrics, computed at most once per site for all profiles
+	plotDone, plotOK   bool
+	plot               float64
+	depthDone, depthOK bool
+	depth              float64
+	hull               []orb.Point // convex hull scratch
+
+	// per profile (set by scoreSite)
+	capU  int
+	capOK bool
+	norm  []float64
+	miss  []bool
+	lower []byte // lowercased text scratch
+}
+
+func newSiteCtx(lk *lookups) *siteCtx {
+	sc := &siteCtx{
+		nearD:    make([]float64, len(lk.nearest)),
+		nearOK:   make([]bool, len(lk.nearest)),
+		nearHint: make([]int32, len(lk.nearest)),
+		counts:   make([]int, len(lk.counts)),
+		zoneHits: make([][]int32, len(lk.zones)),
+	}
+	for i := range sc.nearHint {
+		sc.nearHint[i] = -1
+	}
+	return sc
+}
+
+// reset points the context at a new site.
+func (sc *siteCtx) reset(s *store.Site, p orb.Point) {
+	sc.site, sc.p = s, p
+	sc.plotDone, sc.depthDone = false, false
+}
+
+func (e *Engine) lookup(lk *lookups, sc *siteCtx) {
+	p := sc.p
+	sc.noGeom = math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0)
+	if sc.noGeom {
+		return
+	}
+	for i, s := range lk.nearest {
+		sc.nearOK[i] = false
+		if e.naive {
+			s.l.index.Nearest(p, s.maxDist, func(_ geo.Item[int32], d float64) bool {
+				sc.nearD[i], sc.nearOK[i] = d, true
+				return false
+			})
+			continue
+		}
+		if s.l.points {
+			d, _, ok := s.l.grid.nearest(p, s.maxDist)
+			sc.nearD[i], sc.nearOK[i] = d, ok
+			continue
+		}
+		e.nearestHinted(s, p, &sc.nearHint[i], &sc.nearD[i], &sc.nearOK[i])
+	}
+	for i, s := range lk.counts {
+		n := 0
+		for _, l := range s.ls {
+			if l.points && !e.naive {
+				n += l.grid.countWithin(p, s.radius)
+				continue
+			}
+			l.index.Within(p, s.radius, func(geo.Item[int32], float64) bool { n++; return true })
+		}
+		sc.counts[i] = n
+	}
+	if len(lk.zones) == 0 {
+		return
+	}
+	sc.contain = sc.contain[:0]
+	containDone := false
+	for i, s := range lk.zones {
+		hits := sc.zoneHits[i][:0]
+		if s.buffer > 0 || s.l.points {
+			s.l.index.Within(p, s.buffer, func(it geo.Item[int32], _ float64) bool {
+				hits = append(hits, it.Value)
+				return true
+			})
+		} else {
+			if !containDone {
+				e.area.Containing(p, func(it geo.Item[int32]) bool {
+					sc.contain = append(sc.contain, it.Value)
+					return true
+				})
+				slices.Sort(sc.contain)
+				containDone = true
+			}
+			for _, id := range sc.contain {
+				if e.featLayer[id] == s.l.num {
+					hits = append(hits, id)
+				}
+			}
+		}
+		if len(hits) > 1 {
+			slices.Sort(hits)
+		}
+		sc.zoneHits[i] = hits
+	}
+}
+
+// nearestHinted is the nearest distance to a line/polygon layer using the
+// previous site's nearest feature as a bound: sites come in Hilbert order,
+// so that feature is usually (nearly) the nearest again, and its exact
+// distance bounds the best-first search tightly. The answer is the same as
+// the plain query's: the search still returns the exact minimum, computed
+// by the same distance function; the bound only prunes.
+func (e *Engine) nearestHinted(s nearestSpec, p orb.Point, hint *int32, d *float64, ok *bool) {
+	limit := s.maxDist
+	if h := *hint; h >= 0 {
+		d0 := geo.Distance(p, e.features[h].Geometry)
+		if d0 == 0 {
+			*d, *ok = 0, true
+			return
+		}
+		// A small margin so that rounding in d0² never excludes the hint itself.
+		if b := d0*(1+1e-9) + 1e-9; b < limit {
+			limit = b
+		}
+	}
+	s.l.index.Nearest(p, limit, func(it geo.Item[int32], dist float64) bool {
+		*d, *ok = dist, true
+		*hint = it.Value
+		return false
+	})
+	if !*ok && limit < s.maxDist {
+		// Unreachable in exact arithmetic (the hint lies within limit);
+		// fall back to the plain query.
+		s.l.index.Nearest(p, s.maxDist, func(it geo.Item[int32], dist float64) bool {
+			*d, *ok = dist, true
+			*hint = it.Value
+			return false
+		})
+	}
+}
+
+// metric measures criterion cc for the site.
+func (e *Engine) metric(cp *compiled, cc *compCrit, sc *siteCtx) value {
+	if cc.dropped {
+		return missingValue()
+	}
+	if sc.noGeom && cc.slot >= 0 {
+		return missingValue()
+	}
+	switch cc.metric {
+	case mDistance:
+		if sc.nearOK[cc.slot] {
+			return numValue(sc.nearD[cc.slot])
+		}
+		md := cc.c.MaxDistance
+		if md == 0 {
+			md = defaultMaxDistance
+		}
+		return numValue(md) // nothing within max_distance: reported as max_distance
+	case mCountWithin:
+		return numValue(float64(sc.counts[cc.slot]))
+	case mZone:
+		return e.zoneValue(cc, sc.zoneHits[cc.slot])
+	case mCapacityUnits:
+		if sc.capOK {
+			return numValue(float64(sc.capU))
+		}
+		return missingValue()
+	}
+	return e.siteValue(cc.metric, cc.c.Attribute, sc, cp)
+}
+
+func (e *Engine) zoneValue(cc *compCrit, hits []int32) value {
+	c := cc.c
+	if len(hits) == 0 {
+		switch {
+		case c.Outside != "":
+			return textValue(c.Outside)
+		case c.Attribute == "":
+			return boolValue(false)
+		case c.Function == FuncCategorical:
+			return textValue("")
+		default:
+			return numValue(0)
+		}
+	}
+	if c.Attribute == "" {
+		return boolValue(true)
+	}
+	if cc.attrNum != nil {
+		best, ok := math.Inf(-1), false
+		for _, id := range hits {
+			if v := cc.attrNum[id]; !math.IsNaN(v) && v > best {
+				best, ok = v, true
+			}
+		}
+		if !ok {
+			return missingValue()
+		}
+		return numValue(best)
+	}
+	// Text: the value of the hit with the lowest subscore (the worst zone;
+	// ties: the first hit, hits are sorted by feature index).
+	worst := int32(-1)
+	worstScore := math.Inf(1)
+	for _, id := range hits {
+		if s := cc.attrNorm[id]; !math.IsNaN(s) && s < worstScore {
+			worst, worstScore = id, s
+		}
+	}
+	if worst < 0 {
+		return missingValue()
+	}
+	return textValue(cc.attrText[worst])
+}
+
+// siteValue measures a metric that needs only the site itself. Plot area
+// and building depth are computed once per site for all profiles.
+func (e *Engine) siteValue(m metricCode, attr string, sc *siteCtx, cp *compiled) value {
+	s := sc.site
+	switch m {
+	case mPlotArea:
+		if a, ok := sc.plotArea(); ok {
+			return numValue(a)
+		}
+	case mFloorArea:
+		if a, ok := floorArea(s, cp.capacity); ok {
+			return numValue(a)
+		}
+	case mCapacityUnits:
+		if u, ok := sc.capacityUnits(cp); ok {
+			return numValue(float64(u))
+		}
+	case mFunction:
+		if s.Function != "" {
+			return textValue(s.Function)
+		}
+	case mConstructionYear:
+		if s.ConstructionYear != nil {
+			return numValue(float64(*s.ConstructionYear))
+		}
+	case mMonument:
+		if s.Monument == "" {
+			return textValue("geen")
+		}
+		return textValue(s.Monument)
+	case mDepth:
+		if !sc.depthDone {
+			sc.depth, sc.depthOK, sc.hull = buildingDepthBuf(s, sc.hull)
+			sc.depthDone = true
+		}
+		if sc.depthOK {
+			return numValue(sc.depth)
+		}
+	case mOwner:
+		if s.Owner != "" {
+			return textValue(s.Owner)
+		}
+	case mStatus:
+		if s.Status != "" {
+			return textValue(s.Status)
+		}
+	case mAvailabilityYears:
+		if y, ok := availabilityYears(s, e.opts.ReferenceDate); ok {
+			return numValue(y)
+		}
+	case mAttribute:
+		if v := strings.TrimSpace(s.Attributes[attr]); v != "" {
+			return textValue(v)
+		}
+	}
+	return missingValue()
+}
+
+func (sc *siteCtx) plotArea() (float64, bool) {
+	if !sc.plotDone {
+		sc.plot, sc.plotOK = plotArea(sc.site)
+		sc.plotDone = true
+	}
+	return sc.plot, sc.plotOK
+}
+
+// capacityUnits applies the capacity formula of the profile's use (the
+// same arithmetic as Capacity.FlexUnits and TransformatieUnits, with the
+// profile's capacity already resolved).
+func (sc *siteCtx) capacityUnits(cp *compiled) (int, bool) {
+	r := &cp.capacity
+	if cp.flex {
+		a, ok := sc.plotArea()
+		if !ok {
+			return 0, false
+		}
+		return int(math.Floor(a*r.UsableFraction/10000*r.UnitsPerHa + 1e-9)), true
+	}
+	a, ok := floorArea(sc.site, cp.capacity)
+	if !ok {
+		return 0, false
+	}
+	return int(math.Floor(a*r.Efficiency/r.UnitM2 + 1e-9)), true
+}
+
+// normalise is Criterion.normalise with the categorical match texts
+// lowercased once; buf is scratch for the lowercased value.
+func (cc *compCrit) normalise(v value, buf *[]byte) (float64, bool) {
+	c := cc.c
+	switch c.Function {
+	case FuncLinear:
+		x, ok := v.asNum()
+		if !ok {
+			return 0, false
+		}
+		return linear(c.Thresholds, c.Scores, x), true
+	case FuncStep:
+		x, ok := v.asNum()
+		if !ok {
+			return 0, false
+		}
+		return step(c.Thresholds, c.Scores, x), true
+	case FuncCategorical:
+		s, ok := v.asText()
+		if !ok {
+			return 0, false
+		}
+		*buf = appendLower((*buf)[:0], s)
+		for j, ms := range cc.lowMatch {
+			for _, m := range ms {
+				if bytes.Contains(*buf, m) {
+					return c.Categories[j].Score, true
+				}
+			}
+		}
+		return *c.Default, true
+	}
+	return c.normalise(v)
+}
+
+// explained receives the explanation of one site under one profile.
+type explained struct {
+	crit      []CriterionResult // len(cp.crit), overwritten
+	knockouts []string          // appended to; nil or noKnockouts on entry
+}
+
+// scoreSite scores the site in sc under cp into ent (Score, Eligible,
+// Knockouts count, capacity). When ex is not nil it also writes the
+// per-criterion explanation and the knock-out reasons; the numbers are the
+// same either way (one code path).
+func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained) {
+	sc.capU, sc.capOK = sc.capacityUnits(cp)
+	nc := len(cp.crit)
+	if cap(sc.norm) < nc {
+		sc.norm = make([]float64, nc)
+		sc.miss = make([]bool, nc)
+	}
+	norm, miss := sc.norm[:nc], sc.miss[:nc]
+	var sumW float64
+	for i := range cp.crit {
+		cc := &cp.crit[i]
+		v := e.metric(cp, cc, sc)
+		n, ok := cc.normalise(v, &sc.lower)
+		if ex != nil {
+			c := &ex.crit[i]
+			*c = CriterionResult{Name: cc.c.Name, Unit: cc.c.Unit}
+			if ok {
+				if v.kind == valText {
+					c.Text = v.text
+				} else {
+					c.Value = v.num
+				}
+				c.Normalised = n
+			} else {
+				c.Missing = true
+			}
+		}
+		miss[i] = !ok
+		if !ok {
+			continue
+		}
+		norm[i] = n
+		sumW += cc.c.Weight
+	}
+	var score float64
+	if sumW != 0 {
+		for i := range cp.crit {
+			if miss[i] {
+				continue
+			}
+			w := 100 * cp.crit[i].c.Weight / sumW
+			contrib := w * norm[i] / 100
+			score += contrib
+			if ex != nil {
+				ex.crit[i].Weight, ex.crit[i].Contribution = w, contrib
+			}
+		}
+	}
+	ent.Score = score
+	ko := e.knockouts(cp, sc, ex)
+	ent.Knockouts = uint16(min(ko, math.MaxUint16))
+	ent.Eligible = ko == 0
+	ent.CapacityUnits, ent.CapacityPeople = 0, 0
+	if sc.capOK {
+		ent.CapacityUnits = int32(sc.capU)
+		ent.CapacityPeople = int32(math.Floor(float64(sc.capU)*cp.capacity.PersonsPerUnit + 1e-9))
+	}
+}
+
+// noKnockouts is the shared empty knock-out list (never appended to in place).
+var noKnockouts = []string{}
+
+// knockouts counts the knock-out reasons for the site and, when ex is not
+// nil, appends their texts to ex.knockouts.
+func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) int {
+	n := 0
+	for i := range cp.kos {
+		ck := &cp.kos[i]
+		if ck.dropped {
+			continue
+		}
+		k := ck.k
+		if k.Zone != "" {
+			if sc.noGeom {
+				continue
+			}
+			hits := sc.zoneHits[ck.slot]
+			n += len(hits)
+			if ex != nil {
+				for _, id := range hits {
+					ex.knockouts = append(ex.knockouts[:len(ex.knockouts):len(ex.knockouts)], zoneReason(k, &e.features[id]))
+				}
+			}
+			continue
+		}
+		v := e.siteValue(ck.metric, k.Attr, sc, cp)
+		if !ck.fires(v, &sc.lower) {
+			continue
+		}
+		n++
+		if ex != nil {
+			reason, _ := metricKO(k, v)
+			ex.knockouts = append(ex.knockouts[:len(ex.knockouts):len(ex.knockouts)], reason)
+		}
+	}
+	return n
+}
+
+// fires reports whether a metric knock-out fires for v; it is metricKO
+// without building the reason (match texts lowercased once).
+func (ck *compKO) fires(v value, buf *[]byte) bool {
+	if v.kind == valMissing {
+		return false
+	}
+	k := ck.k
+	if len(ck.lowValues) > 0 {
+		if t, ok := v.asText(); ok {
+			*buf = appendLower((*buf)[:0], t)
+			for _, m := range ck.lowValues {
+				if bytes.Contains(*buf, m) {
+					return true
+				}
+			}
+		}
+	}
+	if x, ok := v.asNum(); ok {
+		if k.Min != nil && x < *k.Min {
+			return true
+		}
+		if k.Max != nil && x > *k.Max {
+			return true
+		}
+	}
+	return false
+}
+
+func zoneReason(k *Knockout, f *store.Feature) string {
+	reason := k.Reason
+	if reason == "" {
+		reason = "inside " + k.Zone
+	}
+	name := f.Name
+	if name == "" {
+		name = "feature " + strconv.FormatInt(f.ID, 10)
+	}
+	if k.Buffer > 0 {
+		return fmt.Sprintf("%s: within %g m of %s %q", reason, k.Buffer, f.Layer, name)
+	}
+	return fmt.Sprintf("%s: %s %q", reason, f.Layer, name)
+}
+
+// metricKO returns the reason when the metric knock-out fires for v.
+func metricKO(k *Knockout, v value) (string, bool) {
+	reason := k.Reason
+	if reason == "" {
+		reason = k.Name
+	}
+	if len(k.Values) > 0 {
+		if t, ok := v.asText(); ok && v.kind != valMissing {
+			lt := strings.ToLower(t)
+			for _, m := range k.Values {
+				if strings.Contains(lt, strings.ToLower(m)) {
+					return fmt.Sprintf("%s: %s is %q", reason, k.Metric, t), true
+				}
+			}
+		}
+	}
+	if x, ok := v.asNum(); ok && v.kind != valMissing {
+		if k.Min != nil && x < *k.Min {
+			return fmt.Sprintf("%s: %s %s is below %s", reason, k.Metric, fmtNum(x), fmtNum(*k.Min)), true
+		}
+		if k.Max != nil && x > *k.Max {
+			return fmt.Sprintf("%s: %s %s is above %s", reason, k.Metric, fmtNum(x), fmtNum(*k.Max)), true
+		}
+	}
+	return "", false
+}
+
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
