@@ -676,7 +676,7 @@ func TestDomainImport(t *testing.T) {
 	}
 
 	// Dry run: 200, nothing new.
-	gen = f.dom.Snapshot().Generation
+	before := f.dom.Snapshot()
 	dry := "Bouwwerkcode;Naam;X;Y\nD-1;Droog;136800;455800\n"
 	rec = serve(f.h(), upload(t, testToken, map[string]string{"soort": "gebouwen", "dry_run": "true"}, "droog.csv", dry))
 	if rec.Code != http.StatusOK {
@@ -684,6 +684,9 @@ func TestDomainImport(t *testing.T) {
 	}
 	if run = decode[runJSON](t, rec); run.Status != store.RunDryRun {
 		t.Errorf("dry run status %q", run.Status)
+	}
+	if f.dom.Snapshot() != before {
+		t.Error("a dry run rebuilt the snapshot")
 	}
 	if n := len(itemsByID(t, f.h(), "/collections/gebouwen/items")); n != 4 {
 		t.Errorf("%d gebouwen after a dry run, want still 4", n)

@@ -95,6 +95,10 @@ type compCrit struct {
 	attrNorm []float64
 	// match texts of the categories, lowercased once (categorical only).
 	lowMatch [][][]byte
+	// zone with Outside set: the subscore of the Outside value, computed once.
+	outside            bool
+	outsideN           float64
+	outsideOK          bool
 }
 
 type compKO struct {
@@ -178,6 +182,11 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 				break
 			}
 			cc.slot = lk.zoneSlot(l, c.Buffer)
+			if c.Outside != "" {
+				var buf []byte
+				cc.outside = true
+				cc.outsideN, cc.outsideOK = cc.normalise(textValue(c.Outside), &buf)
+			}
 			if c.Attribute == "" {
 				break
 			}
@@ -594,7 +603,13 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained)
 	for i := range cp.crit {
 		cc := &cp.crit[i]
 		v := e.metric(cp, cc, sc)
-		n, ok := cc.normalise(v, &sc.lower)
+		var n float64
+		var ok bool
+		if cc.outside && !cc.dropped && !sc.noGeom && len(sc.zoneHits[cc.slot]) == 0 {
+			n, ok = cc.outsideN, cc.outsideOK // v is the Outside text
+		} else {
+			n, ok = cc.normalise(v, &sc.lower)
+		}
 		if ex != nil {
 			c := &ex.crit[i]
 			*c = CriterionResult{Name: cc.c.Name, Unit: cc.c.Unit}
@@ -696,6 +711,9 @@ func (ck *compKO) fires(v value, buf *[]byte) bool {
 				}
 			}
 		}
+	}
+	if k.Min == nil && k.Max == nil {
+		return false
 	}
 	if x, ok := v.asNum(); ok {
 		if k.Min != nil && x < *k.Min {
