@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/paulmach/orb"
+
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
@@ -100,25 +102,27 @@ func (e *Engine) newRun(sites []store.Site, profiles []*Profile) (*scoreRun, err
 	return r, nil
 }
 
-// newSets allocates the compact sets and the site -> entry maps.
-func (r *scoreRun) newSets() ([]*CompactSet, [][]int32) {
-	sets := make([]*CompactSet, len(r.cps))
-	pos := make([][]int32, len(r.cps))
+// newSets allocates the compact sets and the site -> entry map: pos[i*K+k]
+// is the entry of site i in set k, or -1 (K = number of profiles; one
+// cache line per site in the Hilbert-ordered pass).
+func (r *scoreRun) newSets() ([]*CompactSet, []int32) {
+	K := len(r.cps)
+	sets := make([]*CompactSet, K)
+	pos := make([]int32, len(r.sites)*K)
 	for k, cp := range r.cps {
 		p := cp.p
-		pos[k] = make([]int32, len(r.sites))
 		n := 0
 		for i := range r.sites {
 			if p.appliesTo(r.sites[i].Kind) {
-				pos[k][i] = int32(n)
+				pos[i*K+k] = int32(n)
 				n++
 			} else {
-				pos[k][i] = -1
+				pos[i*K+k] = -1
 			}
 		}
 		s := &CompactSet{Profile: p, Name: p.Name, Use: p.Use, Entries: make([]Entry, n), Regions: r.regions, Warnings: cp.warnings, r: r, cp: cp}
 		for i := range r.sites {
-			if j := pos[k][i]; j >= 0 {
+			if j := pos[i*K+k]; j >= 0 {
 				s.Entries[j].Site = int32(i)
 				s.Entries[j].Region = r.siteRegion[i]
 			}
@@ -128,12 +132,8 @@ func (r *scoreRun) newSets() ([]*CompactSet, [][]int32) {
 	return sets, pos
 }
 
-// scoreAll scores every site for every profile in Hilbert order over the
-// workers. With full non-nil it also fills the explained results.
-func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos [][]int32, full []*ScoreSet, crit [][]CriterionResult) error {
-	e := r.e
-	order := e.hilbertOrder(r.sites, r.workers)
-	const chunk = 512
+// parallel calls fn(lo, hi) over [0, n) in chunks on the run's workers.
+func (r *scoreRun) parallel(ctx context.Context, n, chunk int, fn func(w, lo, hi int)) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make([]error, r.workers)
@@ -141,39 +141,16 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos [][]int
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			sc := newSiteCtx(r.lk)
-			var ex explained
 			for {
 				if err := ctx.Err(); err != nil {
 					errs[w] = err
 					return
 				}
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= len(order) {
+				lo := int(next.Add(int64(chunk))) - chunk
+				if lo >= n {
 					return
 				}
-				hi := min(lo+chunk, len(order))
-				for _, oi := range order[lo:hi] {
-					i := int(oi.idx)
-					sc.reset(&r.sites[i], oi.p)
-					e.lookup(r.lk, sc)
-					for k, cp := range r.cps {
-						j := pos[k][i]
-						if j < 0 {
-							continue
-						}
-						ent := &sets[k].Entries[j]
-						if full == nil {
-							e.scoreSite(cp, sc, ent, nil)
-							continue
-						}
-						nc := len(cp.crit)
-						ex.crit = crit[k][int(j)*nc : int(j+1)*nc : int(j+1)*nc]
-						ex.knockouts = noKnockouts
-						e.scoreSite(cp, sc, ent, &ex)
-						r.fillResult(cp, sc.site, ent, &ex, &full[k].Results[j])
-					}
-				}
+				fn(w, lo, min(lo+chunk, n))
 			}
 		}(w)
 	}
@@ -184,6 +161,90 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos [][]int
 		}
 	}
 	return nil
+}
+
+// scoreAll scores every site for every profile. Compact (full nil): a
+// prepass over the sites in input order computes the site-only criteria,
+// then the spatial pass runs in Hilbert order without reading the sites.
+// With full non-nil one Hilbert-ordered pass also fills the explained results.
+func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32, full []*ScoreSet, crit [][]CriterionResult) error {
+	e := r.e
+	K := len(r.cps)
+	ctxs := make([]*siteCtx, r.workers)
+	for w := range ctxs {
+		ctxs[w] = newSiteCtx(r.lk)
+	}
+	order := e.hilbertOrder(r.sites, r.workers)
+	// Compact path: the prepass reads the sites in input order (sequential)
+	// and writes the site-only results and the entry indexes at each site's
+	// Hilbert position, so that the spatial pass reads everything
+	// sequentially and only the entries are written out of order.
+	var pre [][]float64
+	var posH []int32
+	if full == nil {
+		inv := make([]int32, len(order))
+		for o := range order {
+			inv[order[o].idx] = int32(o)
+		}
+		posH = make([]int32, len(pos))
+		pre = make([][]float64, K)
+		for k, cp := range r.cps {
+			pre[k] = make([]float64, len(r.sites)*(cp.nSiteOnly+2))
+		}
+		err := r.parallel(ctx, len(r.sites), 4096, func(w, lo, hi int) {
+			sc := ctxs[w]
+			for i := lo; i < hi; i++ {
+				o := int(inv[i])
+				copy(posH[o*K:(o+1)*K], pos[i*K:(i+1)*K])
+				sc.reset(&r.sites[i], orb.Point{})
+				for k, cp := range r.cps {
+					if pos[i*K+k] >= 0 {
+						st := cp.nSiteOnly + 2
+						e.prepass(cp, sc, pre[k][o*st:(o+1)*st:(o+1)*st])
+					}
+				}
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var exs = make([]explained, r.workers)
+	return r.parallel(ctx, len(order), 512, func(w, lo, hi int) {
+		sc, ex := ctxs[w], &exs[w]
+		for o := lo; o < hi; o++ {
+			oi := &order[o]
+			i := int(oi.idx)
+			if full == nil {
+				sc.reset(nil, oi.p)
+			} else {
+				sc.reset(&r.sites[i], oi.p)
+			}
+			e.lookup(r.lk, sc)
+			for k, cp := range r.cps {
+				var j int
+				if full == nil {
+					j = int(posH[o*K+k])
+				} else {
+					j = int(pos[i*K+k])
+				}
+				if j < 0 {
+					continue
+				}
+				ent := &sets[k].Entries[j]
+				if full == nil {
+					st := cp.nSiteOnly + 2
+					e.scoreSite(cp, sc, ent, nil, pre[k][o*st:(o+1)*st:(o+1)*st])
+					continue
+				}
+				nc := len(cp.crit)
+				ex.crit = crit[k][j*nc : (j+1)*nc : (j+1)*nc]
+				ex.knockouts = noKnockouts
+				e.scoreSite(cp, sc, ent, ex, nil)
+				r.fillResult(cp, sc.site, ent, ex, &full[k].Results[j])
+			}
+		}
+	})
 }
 
 // fillResult writes the explained Result of one entry (RankInRegion from the entry).
@@ -292,6 +353,8 @@ func (s *CompactSet) rank() {
 					return
 				}
 				ks := keys[start[g]:start[g+1]]
+				// Cheap keys first (score, then input index), then the runs
+				// of equal scores by site id: ids are read only for ties.
 				slices.SortFunc(ks, func(a, b rankKey) int {
 					if a.score != b.score {
 						if a.score > b.score {
@@ -299,8 +362,20 @@ func (s *CompactSet) rank() {
 						}
 						return 1
 					}
-					return strings.Compare(sites[a.site].ID, sites[b.site].ID)
+					return cmp.Compare(a.site, b.site)
 				})
+				for lo := 0; lo < len(ks); {
+					hi := lo + 1
+					for hi < len(ks) && ks[hi].score == ks[lo].score {
+						hi++
+					}
+					if hi-lo > 1 {
+						slices.SortStableFunc(ks[lo:hi], func(a, b rankKey) int {
+							return strings.Compare(sites[a.site].ID, sites[b.site].ID)
+						})
+					}
+					lo = hi
+				}
 				for rank, k := range ks {
 					s.Entries[k.ent].Rank = int32(rank + 1)
 				}
@@ -364,7 +439,7 @@ func (s *CompactSet) Explain(entries []int) []Result {
 		e.lookup(s.r.lk, sc)
 		ex.crit = crit[n*nc : (n+1)*nc : (n+1)*nc]
 		ex.knockouts = noKnockouts
-		e.scoreSite(s.cp, sc, &ent, &ex)
+		e.scoreSite(s.cp, sc, &ent, &ex, nil)
 		ent.Rank = s.Entries[i].Rank
 		s.r.fillResult(s.cp, site, &ent, &ex, &out[n])
 	}

@@ -98,7 +98,7 @@ func NewEngine(features []store.Feature, opts Options) *Engine {
 			for j, id := range l.ids {
 				pts[j] = features[id].Geometry.(orb.Point)
 			}
-			l.grid = newPointGrid(pts, l.ids, 2)
+			l.grid = newPointGrid(pts, l.ids, 1)
 		} else {
 			areaItems = append(areaItems, items...)
 		}

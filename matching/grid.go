@@ -85,17 +85,30 @@ func (g *pointGrid) cellOf(p orb.Point) int32 {
 // scanCell updates best with the points of cell (cx, cy), if it exists.
 // Ties in distance go to the lower id, so the answer does not depend on
 // the order cells are visited.
-func (g *pointGrid) scanCell(cx, cy int, p orb.Point, best2 *float64, bestID *int32) {
+func (g *pointGrid) scanCell(cx, cy int, p orb.Point, best2 *float64, bestID, bestPos *int32) {
 	if cx < 0 || cy < 0 || cx >= g.nx || cy >= g.ny {
 		return
 	}
 	c := cy*g.nx + cx
+	if g.start[c] == g.start[c+1] {
+		return
+	}
+	// Skip a cell whose box lies farther than the best so far (1 mm slack
+	// for rounding in the cell bounds, so that no equal distance is lost).
+	x0 := g.minX + float64(cx)*g.cell
+	y0 := g.minY + float64(cy)*g.cell
+	dx := max(x0-p[0], 0, p[0]-(x0+g.cell)) - 1e-3
+	dy := max(y0-p[1], 0, p[1]-(y0+g.cell)) - 1e-3
+	dx, dy = max(dx, 0), max(dy, 0)
+	if dx*dx+dy*dy > *best2 {
+		return
+	}
 	for j := g.start[c]; j < g.start[c+1]; j++ {
 		q := g.pts[j]
 		dx, dy := q[0]-p[0], q[1]-p[1]
 		d2 := dx*dx + dy*dy
 		if d2 < *best2 || (d2 == *best2 && g.ids[j] < *bestID) {
-			*best2, *bestID = d2, g.ids[j]
+			*best2, *bestID, *bestPos = d2, g.ids[j], j
 		}
 	}
 }
@@ -103,12 +116,36 @@ func (g *pointGrid) scanCell(cx, cy int, p orb.Point, best2 *float64, bestID *in
 // nearest returns the distance to and id of the nearest point within
 // maxDist, or (0, -1, false).
 func (g *pointGrid) nearest(p orb.Point, maxDist float64) (float64, int32, bool) {
+	return g.nearestHint(p, maxDist, -1)
+}
+
+// nearestHint is nearest starting from the point at position hint of
+// g.pts (the previous answer, -1 for none) as the best so far: for sites in
+// Hilbert order it is close, so most cells are skipped by their box
+// distance. The answer does not depend on the hint (exact minimum, ties to
+// the lower id).
+func (g *pointGrid) nearestHint(p orb.Point, maxDist float64, hint int32) (float64, int32, bool) {
+	d, j, ok := g.nearestPos(p, maxDist, hint)
+	if !ok {
+		return 0, -1, false
+	}
+	return d, g.ids[j], true
+}
+
+// nearestPos is nearestHint returning the position in g.pts.
+func (g *pointGrid) nearestPos(p orb.Point, maxDist float64, hint int32) (float64, int32, bool) {
 	if len(g.pts) == 0 {
 		return 0, -1, false
 	}
 	cx, cy := g.cellXY(p)
 	best2 := math.Inf(1)
 	bestID := int32(-1)
+	bestPos := int32(-1)
+	if hint >= 0 && int(hint) < len(g.pts) {
+		q := g.pts[hint]
+		dx, dy := q[0]-p[0], q[1]-p[1]
+		best2, bestID, bestPos = dx*dx+dy*dy, g.ids[hint], hint
+	}
 	// Rings beyond which no cell of the grid lies.
 	maxR := max(abs(cx), abs(cx-g.nx+1), abs(cy), abs(cy-g.ny+1))
 	for r := 0; r <= maxR; r++ {
@@ -119,25 +156,25 @@ func (g *pointGrid) nearest(p orb.Point, maxDist float64) (float64, int32, bool)
 			break
 		}
 		if r == 0 {
-			g.scanCell(cx, cy, p, &best2, &bestID)
+			g.scanCell(cx, cy, p, &best2, &bestID, &bestPos)
 			continue
 		}
 		y0, y1 := cy-r, cy+r
 		if y0 >= 0 && y0 < g.ny || y1 >= 0 && y1 < g.ny {
 			for x := max(cx-r, 0); x <= min(cx+r, g.nx-1); x++ {
-				g.scanCell(x, y0, p, &best2, &bestID)
-				g.scanCell(x, y1, p, &best2, &bestID)
+				g.scanCell(x, y0, p, &best2, &bestID, &bestPos)
+				g.scanCell(x, y1, p, &best2, &bestID, &bestPos)
 			}
 		}
 		for y := max(cy-r+1, 0); y <= min(cy+r-1, g.ny-1); y++ {
-			g.scanCell(cx-r, y, p, &best2, &bestID)
-			g.scanCell(cx+r, y, p, &best2, &bestID)
+			g.scanCell(cx-r, y, p, &best2, &bestID, &bestPos)
+			g.scanCell(cx+r, y, p, &best2, &bestID, &bestPos)
 		}
 	}
 	if bestID < 0 || best2 > maxDist*maxDist {
 		return 0, -1, false
 	}
-	return math.Sqrt(best2), bestID, true
+	return math.Sqrt(best2), bestPos, true
 }
 
 // countWithin counts the points at distance <= r from p.

@@ -75,6 +75,7 @@ func metricCodeOf(m string) metricCode {
 // compiled is a profile bound to the engine's layers.
 type compiled struct {
 	p           *Profile
+	nSiteOnly   int // site-only criteria; the prepass stride is nSiteOnly+2
 	flex        bool
 	crit        []compCrit
 	kos         []compKO
@@ -84,11 +85,13 @@ type compiled struct {
 }
 
 type compCrit struct {
-	c       *Criterion
-	metric  metricCode
-	slot    int       // lookup slot for distance, count_within, zone
-	dropped bool      // layer not loaded: missing for every site
-	attrNum []float64 // zone + numeric attribute: the attribute parsed per feature (NaN if not a number)
+	c        *Criterion
+	metric   metricCode
+	siteOnly bool      // needs only the site itself: precomputed in input order (see prepass)
+	pre      int       // index among the site-only criteria
+	slot     int       // lookup slot for distance, count_within, zone
+	dropped  bool      // layer not loaded: missing for every site
+	attrNum  []float64 // zone + numeric attribute: the attribute parsed per feature (NaN if not a number)
 	// zone + text attribute: per feature the attribute text and its subscore
 	// (NaN when the value function does not accept it).
 	attrText []string
@@ -96,9 +99,9 @@ type compCrit struct {
 	// match texts of the categories, lowercased once (categorical only).
 	lowMatch [][][]byte
 	// zone with Outside set: the subscore of the Outside value, computed once.
-	outside            bool
-	outsideN           float64
-	outsideOK          bool
+	outside   bool
+	outsideN  float64
+	outsideOK bool
 }
 
 type compKO struct {
@@ -217,6 +220,12 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 		if cc.dropped {
 			cp.warnings = append(cp.warnings, fmt.Sprintf("criterion %s dropped for every site: layer %q is not loaded; the other weights are renormalised", c.Name, c.Layer+strings.Join(c.Layers, ",")))
 		}
+		switch cc.metric {
+		case mDistance, mCountWithin, mZone:
+		default:
+			cc.siteOnly, cc.pre = true, cp.nSiteOnly
+			cp.nSiteOnly++
+		}
 		cp.crit = append(cp.crit, cc)
 	}
 	for i := range p.Knockouts {
@@ -300,8 +309,11 @@ func (e *Engine) lookup(lk *lookups, sc *siteCtx) {
 			continue
 		}
 		if s.l.points {
-			d, _, ok := s.l.grid.nearest(p, s.maxDist)
+			d, j, ok := s.l.grid.nearestPos(p, s.maxDist, sc.nearHint[i])
 			sc.nearD[i], sc.nearOK[i] = d, ok
+			if ok {
+				sc.nearHint[i] = j
+			}
 			continue
 		}
 		e.nearestHinted(s, p, &sc.nearHint[i], &sc.nearD[i], &sc.nearOK[i])
@@ -587,12 +599,51 @@ type explained struct {
 	knockouts []string          // appended to; nil or noKnockouts on entry
 }
 
+// prepass writes the site-only part of scoreSite for one site into pre
+// (len nSiteOnly+2): the subscore of each site-only criterion (NaN when
+// missing), the number of metric knock-outs that fire, and the capacity
+// units (NaN when unknown). It needs no spatial lookup, so it runs over the
+// sites in input order (sequential memory), before the Hilbert-ordered pass.
+func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
+	sc.capU, sc.capOK = sc.capacityUnits(cp)
+	for i := range cp.crit {
+		cc := &cp.crit[i]
+		if !cc.siteOnly {
+			continue
+		}
+		n, ok := cc.normalise(e.metric(cp, cc, sc), &sc.lower)
+		if !ok {
+			n = math.NaN()
+		}
+		pre[cc.pre] = n
+	}
+	ko := 0
+	for i := range cp.kos {
+		ck := &cp.kos[i]
+		if ck.k.Zone == "" && ck.fires(e.siteValue(ck.metric, ck.k.Attr, sc, cp), &sc.lower) {
+			ko++
+		}
+	}
+	pre[cp.nSiteOnly] = float64(ko)
+	pre[cp.nSiteOnly+1] = math.NaN()
+	if sc.capOK {
+		pre[cp.nSiteOnly+1] = float64(sc.capU)
+	}
+}
+
 // scoreSite scores the site in sc under cp into ent (Score, Eligible,
 // Knockouts count, capacity). When ex is not nil it also writes the
 // per-criterion explanation and the knock-out reasons; the numbers are the
-// same either way (one code path).
-func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained) {
-	sc.capU, sc.capOK = sc.capacityUnits(cp)
+// same either way (one code path). With pre not nil (compact path, ex nil)
+// the site-only criteria, metric knock-outs and capacity come from the
+// prepass and the site itself is not read.
+func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained, pre []float64) {
+	if pre != nil {
+		c := pre[cp.nSiteOnly+1]
+		sc.capU, sc.capOK = int(c), !math.IsNaN(c)
+	} else {
+		sc.capU, sc.capOK = sc.capacityUnits(cp)
+	}
 	nc := len(cp.crit)
 	if cap(sc.norm) < nc {
 		sc.norm = make([]float64, nc)
@@ -602,26 +653,31 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained)
 	var sumW float64
 	for i := range cp.crit {
 		cc := &cp.crit[i]
-		v := e.metric(cp, cc, sc)
 		var n float64
 		var ok bool
-		if cc.outside && !cc.dropped && !sc.noGeom && len(sc.zoneHits[cc.slot]) == 0 {
-			n, ok = cc.outsideN, cc.outsideOK // v is the Outside text
+		if pre != nil && cc.siteOnly {
+			n = pre[cc.pre]
+			ok = !math.IsNaN(n)
 		} else {
-			n, ok = cc.normalise(v, &sc.lower)
-		}
-		if ex != nil {
-			c := &ex.crit[i]
-			*c = CriterionResult{Name: cc.c.Name, Unit: cc.c.Unit}
-			if ok {
-				if v.kind == valText {
-					c.Text = v.text
-				} else {
-					c.Value = v.num
-				}
-				c.Normalised = n
+			v := e.metric(cp, cc, sc)
+			if cc.outside && !cc.dropped && !sc.noGeom && len(sc.zoneHits[cc.slot]) == 0 {
+				n, ok = cc.outsideN, cc.outsideOK // v is the Outside text
 			} else {
-				c.Missing = true
+				n, ok = cc.normalise(v, &sc.lower)
+			}
+			if ex != nil {
+				c := &ex.crit[i]
+				*c = CriterionResult{Name: cc.c.Name, Unit: cc.c.Unit}
+				if ok {
+					if v.kind == valText {
+						c.Text = v.text
+					} else {
+						c.Value = v.num
+					}
+					c.Normalised = n
+				} else {
+					c.Missing = true
+				}
 			}
 		}
 		miss[i] = !ok
@@ -646,7 +702,12 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained)
 		}
 	}
 	ent.Score = score
-	ko := e.knockouts(cp, sc, ex)
+	var ko int
+	if pre != nil {
+		ko = int(pre[cp.nSiteOnly]) + e.zoneKnockouts(cp, sc)
+	} else {
+		ko = e.knockouts(cp, sc, ex)
+	}
 	ent.Knockouts = uint16(min(ko, math.MaxUint16))
 	ent.Eligible = ko == 0
 	ent.CapacityUnits, ent.CapacityPeople = 0, 0
@@ -654,6 +715,20 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained)
 		ent.CapacityUnits = int32(sc.capU)
 		ent.CapacityPeople = int32(math.Floor(float64(sc.capU)*cp.capacity.PersonsPerUnit + 1e-9))
 	}
+}
+
+// zoneKnockouts counts the zone knock-out reasons (the compact path).
+func (e *Engine) zoneKnockouts(cp *compiled, sc *siteCtx) int {
+	if sc.noGeom {
+		return 0
+	}
+	n := 0
+	for i := range cp.kos {
+		if ck := &cp.kos[i]; !ck.dropped && ck.k.Zone != "" {
+			n += len(sc.zoneHits[ck.slot])
+		}
+	}
+	return n
 }
 
 // noKnockouts is the shared empty knock-out list (never appended to in place).
@@ -769,4 +844,3 @@ func metricKO(k *Knockout, v value) (string, bool) {
 }
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-

@@ -95,7 +95,9 @@ func (s *Store) Gemeenten(ctx context.Context) ([]Gemeente, error) {
 	return gs, nil
 }
 
-// SaveRegions records run and replaces the whole region table. Every member
+// SaveRegions records run and replaces the whole region table, and moves
+// every stored site to the centrumgemeente its gemeente now belongs to
+// (empty for a gemeente the new table leaves out). Every member
 // needs a gemeente and a centrumgemeente code, and no gemeente may appear
 // twice; otherwise SaveRegions returns an error wrapping ErrInvalid and
 // nothing changes.
@@ -125,6 +127,10 @@ func (s *Store) SaveRegions(ctx context.Context, run *Run, rs []RegionMember) er
 		}
 		if err := b.flush(ctx); err != nil {
 			return fmt.Errorf("write regions: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sites SET centrumgemeente = COALESCE(
+			(SELECT r.centrumgemeente FROM regions r WHERE r.gemeente = sites.gemeente), '')`); err != nil {
+			return fmt.Errorf("move sites to their new centrumgemeente: %w", err)
 		}
 		return nil
 	})

@@ -72,3 +72,33 @@ func TestScores(t *testing.T) {
 		}
 	})
 }
+
+func TestSaveRegionsMovesSitesToTheirNewCentrumgemeente(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		sites := testSites()[:2]
+		sites[0].Gemeente, sites[0].Centrumgemeente = "GM0355", "GM0344" // Zeist, region Utrecht
+		sites[1].Gemeente, sites[1].Centrumgemeente = "GM0999", "GM0999"
+		if err := s.SaveSites(ctx, okRun(RunGebouwen, "g.csv"), sites); err != nil {
+			t.Fatal(err)
+		}
+		// The user's own table puts Zeist under Amersfoort and leaves GM0999 out.
+		regions := []RegionMember{
+			{Gemeente: "GM0307", Centrumgemeente: "GM0307"},
+			{Gemeente: "GM0355", Centrumgemeente: "GM0307"},
+		}
+		if err := s.SaveRegions(ctx, okRun(RunRegios, "eigen-regios.csv"), regions); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Sites(ctx, SiteFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"GM0355": "GM0307", "GM0999": ""}
+		for _, site := range got {
+			if site.Centrumgemeente != want[site.Gemeente] {
+				t.Errorf("site in %s: centrumgemeente %q, want %q", site.Gemeente, site.Centrumgemeente, want[site.Gemeente])
+			}
+		}
+	})
+}
