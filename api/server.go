@@ -129,6 +129,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics())
+	s.registerMap()
 }
 
 // Echo returns the underlying echo instance, to register extra routes

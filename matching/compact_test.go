@@ -17,7 +17,7 @@ import (
 // geometry mixed in, scored by every embedded profile on both site kinds.
 func compactScene(t *testing.T) ([]store.Site, []store.Feature, []*Profile, Options) {
 	t.Helper()
-	sites, fs := randomScene(11, 4000, 2000, 1000, 300)
+	sites, fs := randomScene(11, 2500, 2000, 1000, 300)
 	ref := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range sites {
 		if i%7 == 0 {

@@ -83,11 +83,7 @@ func buildingDepthBuf(s *store.Site, buf []orb.Point) (float64, bool, []orb.Poin
 	return w, w > 0, pts
 }
 
-// minWidth returns the minimum width of the convex hull of pts.
-func minWidth(pts []orb.Point) float64 {
-	return hullMinWidth(convexHullInPlace(append([]orb.Point(nil), pts...)))
-}
-
+// hullMinWidth returns the minimum width of a convex hull (counter-clockwise).
 func hullMinWidth(h []orb.Point) float64 {
 	if len(h) < 3 {
 		return 0
@@ -113,14 +109,9 @@ func hullMinWidth(h []orb.Point) float64 {
 	return best
 }
 
-// convexHull is Andrew's monotone chain; it returns the hull counter-clockwise
-// without repeating the first point.
-func convexHull(in []orb.Point) []orb.Point {
-	return convexHullInPlace(append([]orb.Point(nil), in...))
-}
-
-// convexHullInPlace is convexHull that sorts pts in place and builds the
-// hull in pts' spare capacity (growing it when needed).
+// convexHullInPlace is Andrew's monotone chain; it returns the hull
+// counter-clockwise without repeating the first point. It sorts pts in
+// place and builds the hull in pts' spare capacity (growing it when needed).
 func convexHullInPlace(pts []orb.Point) []orb.Point {
 	slices.SortFunc(pts, func(a, b orb.Point) int {
 		if a[0] != b[0] {

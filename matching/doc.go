@@ -23,8 +23,18 @@
 // point layers (OV stops, supermarkets, huisartsen, ...), a uniform grid in
 // compressed-row layout. Engine.Score sorts the sites along a Hilbert curve
 // over RD New before splitting them into chunks for GOMAXPROCS workers, so
-// consecutive lookups touch the same index pages, and computes every spatial
-// lookup once per site for all profiles scored together. The package does
+// consecutive lookups touch the same index pages (and the previous site's
+// nearest feature bounds the next search), and computes every spatial
+// lookup once per site for all profiles scored together.
+//
+// Engine.ScoreCompact is the allocation-light path for large inputs: it
+// returns per profile a CompactSet of pointer-free Entry values (score,
+// eligible, knock-out count, capacity, region, rank) and builds no
+// explanation rows or knock-out texts. The site-only criteria are computed
+// in a prepass over the sites in input order, the spatial ones in Hilbert
+// order. CompactSet.Explain (e.g. for CompactSet.Top) and CompactSet.Full
+// build the explained Results afterwards; they are identical to Score's,
+// which is one pass of the same code with the explanation switched on. The package does
 // not touch a database: it takes sites, features, region members and a
 // demand table and returns results; the same input gives the same output
 // (ties are broken by site id).
