@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -196,40 +197,36 @@ func (d *Domain) handleRescore(c echo.Context) error {
 }
 
 // adjustWeights returns a copy of p with the weights named in spec
-// ("name:weight,name:weight") replaced.
+// ("name:weight,name:weight") replaced; p itself is not changed.
 func adjustWeights(p *matching.Profile, spec string) (*matching.Profile, error) {
-	cp := *p
-	cp.Criteria = append([]matching.Criterion(nil), p.Criteria...)
-	if spec == "" {
-		return &cp, nil
+	weights := map[string]float64{}
+	if spec != "" {
+		for _, part := range strings.Split(spec, ",") {
+			name, val, ok := strings.Cut(strings.TrimSpace(part), ":")
+			if !ok {
+				return nil, paramError("gewichten", "%q: write criterion:weight, e.g. afstand_ov:20", part)
+			}
+			w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil || w < 0 || w > 1000 {
+				return nil, paramError("gewichten", "weight %q of %s must be a number from 0 to 1000", val, name)
+			}
+			weights[strings.TrimSpace(name)] = w
+		}
 	}
-	for _, part := range strings.Split(spec, ",") {
-		name, val, ok := strings.Cut(strings.TrimSpace(part), ":")
-		if !ok {
-			return nil, paramError("gewichten", "%q: write criterion:weight, e.g. ov_halte:20", part)
-		}
-		w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || w < 0 || w > 1000 {
-			return nil, paramError("gewichten", "weight %q of %s must be a number from 0 to 1000", val, name)
-		}
-		found := false
-		for i := range cp.Criteria {
-			if cp.Criteria[i].Name == name {
-				cp.Criteria[i].Weight, found = w, true
-			}
-		}
-		if !found {
-			var known []string
-			for _, c := range cp.Criteria {
-				known = append(known, c.Name)
-			}
+	known := make([]string, 0, len(p.Criteria))
+	for _, c := range p.Criteria {
+		known = append(known, c.Name)
+	}
+	for name := range weights {
+		if !slices.Contains(known, name) {
 			return nil, paramError("gewichten", "profile %s has no criterion %q; it has %s", p.Name, name, strings.Join(known, ", "))
 		}
 	}
-	if err := cp.Validate(); err != nil {
+	q, err := p.WithWeights(weights)
+	if err != nil {
 		return nil, paramError("gewichten", "%v", err)
 	}
-	return &cp, nil
+	return q, nil
 }
 
 // handleImport imports an uploaded file (multipart field "file") as a run,
