@@ -76,3 +76,20 @@ func (a *Assigner) Assign(g orb.Geometry) (gemeente, centrumgemeente string) {
 	}
 	return gemeente, a.centrum[gemeente]
 }
+
+// siteMoves assigns every stored site to its gemeente under new boundaries
+// gs and returns the sites whose gemeente changes (site id -> new code).
+func siteMoves(ctx context.Context, st *store.Store, gs []store.Gemeente) (map[string]string, error) {
+	sites, err := st.Sites(ctx, store.SiteFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("loading sites to place them in the new gemeenten: %w", err)
+	}
+	a := newAssigner(gs, nil)
+	moves := map[string]string{}
+	for _, s := range sites {
+		if code, _ := a.Assign(s.Geometry); code != s.Gemeente {
+			moves[s.ID] = code
+		}
+	}
+	return moves, nil
+}

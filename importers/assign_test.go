@@ -190,3 +190,33 @@ func TestBufferLine(t *testing.T) {
 		t.Errorf("capsule invalid: %v", err)
 	}
 }
+
+func TestImportGemeentenMovesStoredSites(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	if err := ImportDefaults(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	csv := "bouwwerkcode;naam;x;y\nZ-1;Kantoor Zeist;140000;454000\nU-1;Kantoor Utrecht;136000;456000\n"
+	if _, err := Import(ctx, st, writeFile(t, "g.csv", csv), Options{Kind: store.RunGebouwen}); err != nil {
+		t.Fatal(err)
+	}
+	// New boundaries: one made-up gemeente GM0355 shrunk to a square around
+	// the Zeist site, and Utrecht gone; the region table still has both.
+	gj := `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[
+	{"type":"Feature","properties":{"statcode":"GM0355","statnaam":"Zeist"},"geometry":{"type":"Polygon","coordinates":[[[139000,453000],[141000,453000],[141000,455000],[139000,455000],[139000,453000]]]}}]}`
+	run, err := Import(ctx, st, writeFile(t, "gemeenten.geojson", gj), Options{Kind: store.RunGemeenten})
+	if err != nil || run.Status != store.RunOK {
+		t.Fatalf("import gemeenten: %v %+v", err, run)
+	}
+	sites, err := st.Sites(ctx, store.SiteFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		want := map[string][2]string{"Z-1": {"GM0355", "GM0344"}, "U-1": {"", ""}}[s.SourceRef]
+		if s.Gemeente != want[0] || s.Centrumgemeente != want[1] {
+			t.Errorf("%s after new boundaries: gemeente %q centrumgemeente %q, want %q %q", s.SourceRef, s.Gemeente, s.Centrumgemeente, want[0], want[1])
+		}
+	}
+}

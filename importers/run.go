@@ -432,7 +432,10 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 	case store.RunAdressen:
 		err = st.SaveAddresses(ctx, run, out.addresses)
 	case store.RunGemeenten:
-		err = st.SaveGemeenten(ctx, run, out.gemeenten)
+		var moves map[string]string
+		if moves, err = siteMoves(ctx, st, out.gemeenten); err == nil {
+			err = st.SaveGemeentenMovingSites(ctx, run, out.gemeenten, moves)
+		}
 	case store.RunRegios:
 		err = st.SaveRegions(ctx, run, out.regions)
 	}

@@ -11,7 +11,17 @@ import (
 // SaveGemeenten records run and replaces all municipalities. Every gemeente
 // needs a code and a geometry, and no code may appear twice; otherwise
 // SaveGemeenten returns an error wrapping ErrInvalid and nothing changes.
+// Stored sites keep their gemeente; see SaveGemeentenMovingSites.
 func (s *Store) SaveGemeenten(ctx context.Context, run *Run, gs []Gemeente) error {
+	return s.SaveGemeentenMovingSites(ctx, run, gs, nil)
+}
+
+// SaveGemeentenMovingSites is SaveGemeenten that also, in the same
+// transaction, moves the sites named in moves (site id -> gemeente code, ""
+// for none) to their new gemeente, and every site to the centrumgemeente its
+// gemeente belongs to in the region table. Callers compute moves by
+// point-in-polygon against the new boundaries.
+func (s *Store) SaveGemeentenMovingSites(ctx context.Context, run *Run, gs []Gemeente, moves map[string]string) error {
 	geoms := make([]geomValue, len(gs))
 	seen := make(map[string]bool, len(gs))
 	for i, g := range gs {
@@ -56,8 +66,31 @@ func (s *Store) SaveGemeenten(ctx context.Context, run *Run, gs []Gemeente) erro
 		if err := b.flush(ctx); err != nil {
 			return fmt.Errorf("write gemeenten: %w", err)
 		}
-		return nil
+		if moves == nil {
+			return nil
+		}
+		upd, err := tx.PreparexContext(ctx, s.q("UPDATE sites SET gemeente = ? WHERE id = ?"))
+		if err != nil {
+			return fmt.Errorf("move sites: %w", err)
+		}
+		defer upd.Close()
+		for id, code := range moves {
+			if _, err := upd.ExecContext(ctx, code, id); err != nil {
+				return fmt.Errorf("move site %s to gemeente %q: %w", id, code, err)
+			}
+		}
+		return s.reassignCentrumgemeenten(ctx, tx)
 	})
+}
+
+// reassignCentrumgemeenten sets every site's centrumgemeente from its
+// gemeente and the region table ("" for a gemeente the table leaves out).
+func (s *Store) reassignCentrumgemeenten(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sites SET centrumgemeente = COALESCE(
+		(SELECT r.centrumgemeente FROM regions r WHERE r.gemeente = sites.gemeente), '')`); err != nil {
+		return fmt.Errorf("move sites to their centrumgemeente: %w", err)
+	}
+	return nil
 }
 
 // gemeenteRow is a gemeenten row as scanned from either backend.
@@ -128,11 +161,7 @@ func (s *Store) SaveRegions(ctx context.Context, run *Run, rs []RegionMember) er
 		if err := b.flush(ctx); err != nil {
 			return fmt.Errorf("write regions: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sites SET centrumgemeente = COALESCE(
-			(SELECT r.centrumgemeente FROM regions r WHERE r.gemeente = sites.gemeente), '')`); err != nil {
-			return fmt.Errorf("move sites to their new centrumgemeente: %w", err)
-		}
-		return nil
+		return s.reassignCentrumgemeenten(ctx, tx)
 	})
 }
 
