@@ -200,6 +200,12 @@ func (l *locator) toRD(r Record, g orb.Geometry, src geomSource, col, desc strin
 		in = geo.InNetherlandsWGS84
 	}
 	if !in(b.Min) || !in(b.Max) {
+		// Say so when the row's own coordinates fit another CRS than the
+		// file's: a row in degrees among rows in metres, or the reverse.
+		if other, swapped, ok := geo.DetectCRS(p); ok && other != ch.crs && !swapped {
+			outside.Message = fmt.Sprintf("%s lies outside the Netherlands in %s, the coordinate system of this file's other rows; it looks like %s: give every row in the same system",
+				desc, crsName(ch.crs), crsName(other))
+		}
 		return nil, nil, outside
 	}
 	rd := geo.ToRD(g, ch.crs)
@@ -375,4 +381,12 @@ func clip(s string) string {
 		return s[:77] + "..."
 	}
 	return s
+}
+
+// crsName names a CRS as users know it.
+func crsName(c geo.CRS) string {
+	if c == geo.RDNew {
+		return "RD New (EPSG:28992, metres)"
+	}
+	return "WGS84 (EPSG:4326, degrees)"
 }

@@ -3,6 +3,7 @@ package importers
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/plekwijzer/plekwijzer/store"
@@ -100,5 +101,24 @@ func TestImportUTF8BOMCommaCSVWithLatLon(t *testing.T) {
 	}
 	if z := sites["2"]; z.AreaM2 == nil || *z.AreaM2 != 1250.5 || z.AreaKind != store.AreaPlot {
 		t.Errorf("kavel 2 area \"1,250.5\": %v %q", z.AreaM2, z.AreaKind)
+	}
+}
+
+func TestImportNamesARowInAnotherCRSThanTheFile(t *testing.T) {
+	st := openStore(t)
+	if err := ImportDefaults(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	csv := "bouwwerkcode;x;y\nA;136000;456000\nB;5,12;52,09\n"
+	run, err := Import(context.Background(), st, writeFile(t, "mixed.csv", csv), Options{Kind: store.RunGebouwen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Imported != 1 || run.Rejected != 1 {
+		t.Fatalf("run: %+v", run)
+	}
+	e := run.Errors[0]
+	if e.Row != 3 || !strings.Contains(e.Message, "looks like WGS84") || !strings.Contains(e.Message, "RD New") {
+		t.Errorf("row error: %+v", e)
 	}
 }

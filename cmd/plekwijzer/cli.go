@@ -55,6 +55,13 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// reportedError is a failure the command has already shown in its output:
+// exit code 1 without repeating the message.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string { return e.err.Error() }
+func (e reportedError) Unwrap() error { return e.err }
+
 // rejectedError says that an import ran but rejected rows.
 type rejectedError struct{ n int }
 
@@ -74,11 +81,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err := c.run(ctx, e)
 		var ue usageError
 		var re rejectedError
+		var rep reportedError
 		switch {
 		case err == nil:
 			return exitOK
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
+		case errors.As(err, &rep):
+			return exitError
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "plekwijzer %s: %v\n", c.name, err)
 			return exitUsage

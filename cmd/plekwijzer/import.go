@@ -81,6 +81,9 @@ func runImport(ctx context.Context, e env) error {
 	r, err := importers.Import(ctx, st, pos[1], opts)
 	if r != nil {
 		printRun(e.stdout, *r, maxShownErrors)
+		if err != nil {
+			return reportedError{err} // the run summary above says what went wrong
+		}
 	}
 	if err != nil {
 		return err
@@ -108,7 +111,7 @@ func printRun(w io.Writer, r store.Run, maxErrors int) {
 	if r.SHA256 != "" {
 		fmt.Fprintf(w, "  sha256:   %s\n", r.SHA256)
 	}
-	if r.Message != "" {
+	if r.Message != "" && !(len(r.Errors) == 1 && r.Errors[0].Row == 0 && r.Errors[0].Message == r.Message) {
 		fmt.Fprintf(w, "  message:  %s\n", r.Message)
 	}
 	if len(r.Errors) == 0 {
@@ -129,6 +132,9 @@ func printRun(w io.Writer, r store.Run, maxErrors int) {
 // formatRowError says where a problem is in the user's own terms:
 // file, row, column and value.
 func formatRowError(file string, re store.RowError) string {
+	if re.Row == 0 && re.Column == "" && strings.HasPrefix(re.Message, file+":") {
+		return re.Message // a file-level message that names the file itself
+	}
 	var b strings.Builder
 	b.WriteString(file)
 	if re.Row > 0 {
