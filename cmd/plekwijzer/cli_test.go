@@ -148,8 +148,11 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestMissingFileSaysWhich(t *testing.T) {
-	code, _, errOut := plek(t, "import", "gebouwen", "/nonexistent/rvb.csv", "--db", filepath.Join(t.TempDir(), "t.db"))
-	if code != exitError || !strings.Contains(errOut, "rvb.csv") {
-		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	code, out, errOut := plek(t, "import", "gebouwen", "/nonexistent/rvb.csv", "--db", filepath.Join(t.TempDir(), "t.db"))
+	if code != exitError || !strings.Contains(out, "rvb.csv") || !strings.Contains(out, "no such file") {
+		t.Fatalf("exit %d, output:\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(errOut, "no such file") {
+		t.Errorf("the problem is said twice: once in the run summary and again on stderr:\n%s", errOut)
 	}
 }
