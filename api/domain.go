@@ -106,6 +106,7 @@ func (d *Domain) Register(s *Server) {
 	e.GET("/regios/:code", d.handleRegion)
 	e.GET("/locaties/:id", d.handleSite)
 	e.GET("/locaties/:id/score", d.handleRescore)
+	e.GET("/locaties/:id/businesscase", d.handleBusinessCase)
 	e.POST("/imports", d.handleImport)
 }
 

@@ -63,6 +63,17 @@ func round7(p orb.Point) orb.Point {
 // criteria as a list of objects. Results whose site is not in sites, or has
 // no geometry, get a null geometry.
 func WriteGeoJSON(w io.Writer, results []Result, sites []store.Site) error {
+	return WriteGeoJSONWith(w, results, sites, ExportOptions{})
+}
+
+// WriteGeoJSONWith writes what WriteGeoJSON writes and, with
+// opt.BusinessCase, every feature's business case as bc_* properties (see
+// businessCaseProperties).
+func WriteGeoJSONWith(w io.Writer, results []Result, sites []store.Site, opt ExportOptions) error {
+	bcs, err := businessCases(results, opt.BusinessCase)
+	if err != nil {
+		return fmt.Errorf("write geojson: %w", err)
+	}
 	idx := siteIndex(sites)
 	fc := geojson.NewFeatureCollection()
 	for i := range results {
@@ -86,6 +97,11 @@ func WriteGeoJSON(w io.Writer, results []Result, sites []store.Site) error {
 		if s != nil {
 			props["naam"] = s.Name
 		}
+		if bcs != nil {
+			for k, v := range businessCaseProperties(&bcs[i]) {
+				props[k] = v
+			}
+		}
 		f.Properties = props
 		fc.Append(f)
 	}
@@ -106,6 +122,16 @@ func WriteGeoJSON(w io.Writer, results []Result, sites []store.Site) error {
 // <name>_contribution (value empty when the criterion has no data).
 // Coordinates: the site point in RD New (x_rd, y_rd) and WGS84 (lon, lat).
 func WriteCSV(w io.Writer, results []Result, sites []store.Site) error {
+	return WriteCSVWith(w, results, sites, ExportOptions{})
+}
+
+// WriteCSVWith writes what WriteCSV writes and, with opt.BusinessCase, the
+// business-case columns after the criteria columns (see businessCaseRow).
+func WriteCSVWith(w io.Writer, results []Result, sites []store.Site, opt ExportOptions) error {
+	bcs, err := businessCases(results, opt.BusinessCase)
+	if err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
 	idx := siteIndex(sites)
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -126,6 +152,9 @@ func WriteCSV(w io.Writer, results []Result, sites []store.Site) error {
 	}
 	for _, n := range names {
 		header = append(header, n+"_value", n+"_unit", n+"_normalised", n+"_weight", n+"_contribution")
+	}
+	if bcs != nil {
+		header = append(header, businessCaseColumns...)
 	}
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
@@ -164,6 +193,9 @@ func WriteCSV(w io.Writer, results []Result, sites []store.Site) error {
 				}
 				row = append(row, v, c.Unit, nl(c.Normalised, -1), nl(c.Weight, -1), nl(c.Contribution, -1))
 			}
+		}
+		if bcs != nil {
+			row = append(row, businessCaseRow(&bcs[i])...)
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)

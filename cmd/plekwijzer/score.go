@@ -126,11 +126,13 @@ func printOutcome(w io.Writer, out *matching.Outcome) {
 var exportUses = map[string]matching.Use{"flex": matching.Flex, "transformatie": matching.Transformatie}
 
 func runExport(ctx context.Context, e env) error {
-	fs, db := newFlags(e, "export", "--gebruik flex|transformatie [--regio GM0363] [--format geojson|csv] -o FILE")
+	fs, db := newFlags(e, "export", "--gebruik flex|transformatie [--regio GM0363] [--format geojson|csv] [--businesscase] [--businesscase-params FILE] -o FILE")
 	gebruik := fs.String("gebruik", "", "use: flex or transformatie")
 	regio := fs.String("regio", "", "only this centrumgemeente (CBS code, e.g. GM0363)")
 	format := fs.String("format", "", "geojson or csv (default: from the file name)")
 	outPath := fs.String("o", "", "output file; - for standard output")
+	bcFlag := fs.Bool("businesscase", false, "add the business case per site (bc_* columns/properties) with the default parameters")
+	bcParams := fs.String("businesscase-params", "", "business-case parameter file (YAML/JSON, see matching/defaults/businesscase.yaml); implies --businesscase")
 	var sf scoringFlags
 	sf.register(fs)
 	if _, err := parseArgs(fs, e.args); err != nil {
@@ -151,6 +153,17 @@ func runExport(ctx context.Context, e env) error {
 	}
 	if *format != "geojson" && *format != "csv" {
 		return usageError{fmt.Sprintf("format %q: use --format geojson or --format csv", *format)}
+	}
+	var opt matching.ExportOptions
+	if *bcFlag || *bcParams != "" {
+		p := matching.DefaultBusinessCaseParams()
+		if *bcParams != "" {
+			var err error
+			if p, err = matching.LoadBusinessCaseParams(*bcParams); err != nil {
+				return err
+			}
+		}
+		opt.BusinessCase = &p
 	}
 	code := strings.ToUpper(*regio)
 	su, err := sf.setup()
@@ -188,9 +201,9 @@ func runExport(ctx context.Context, e env) error {
 	results = matching.Ranked(results)
 	err = writeOutput(*outPath, e.stdout, func(w io.Writer) error {
 		if *format == "csv" {
-			return matching.WriteCSV(w, results, out.Sites)
+			return matching.WriteCSVWith(w, results, out.Sites, opt)
 		}
-		return matching.WriteGeoJSON(w, results, out.Sites)
+		return matching.WriteGeoJSONWith(w, results, out.Sites, opt)
 	})
 	if err == nil && *outPath != "-" {
 		fmt.Fprintf(e.stderr, "export: %d %s candidates written to %s\n", len(results), use, *outPath)
