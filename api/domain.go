@@ -108,6 +108,7 @@ func (d *Domain) Register(s *Server) {
 	e.GET("/locaties/:id/score", d.handleRescore)
 	e.GET("/locaties/:id/businesscase", d.handleBusinessCase)
 	e.POST("/imports", d.handleImport)
+	s.DocumentPaths(domainPaths())
 }
 
 func (d *Domain) handleRegions(c echo.Context) error {

@@ -94,9 +94,14 @@ func (s *Server) openAPI(base string, cols []Collection) obj {
 			"parameters": []any{ref("collectionId"), ref("featureId"), ref("f"), ref("crs")},
 			"responses": obj{"200": obj{"description": "the feature", "content": jsonContent(mediaGeoJSON, obj{"type": "object"})},
 				"400": problem, "404": problem}}},
+		"/kaart": obj{"get": obj{"summary": "web map of the candidates and regions, for advisers", "operationId": "getMap",
+			"responses": obj{"200": obj{"description": "HTML page", "content": obj{mediaHTML: obj{"schema": obj{"type": "string"}}}}}}},
 		"/healthz": obj{"get": obj{"summary": "liveness", "operationId": "healthz", "responses": obj{"200": obj{"description": "alive"}}}},
 		"/readyz":  obj{"get": obj{"summary": "readiness", "operationId": "readyz", "responses": obj{"200": obj{"description": "ready"}, "503": problem}}},
 		"/metrics": obj{"get": obj{"summary": "Prometheus metrics", "operationId": "metrics", "responses": obj{"200": obj{"description": "metrics in text format"}}}},
+	}
+	for k, v := range s.paths {
+		paths[k] = v
 	}
 	for _, col := range cols {
 		var extra []any
@@ -119,7 +124,8 @@ func (s *Server) openAPI(base string, cols []Collection) obj {
 		"servers": []any{obj{"url": base}},
 		"paths":   paths,
 		"components": obj{
-			"parameters": params,
+			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}},
+			"parameters":      params,
 			"schemas": obj{
 				"problem": obj{"type": "object", "properties": obj{
 					"type": obj{"type": "string"}, "title": obj{"type": "string"}, "status": obj{"type": "integer"},

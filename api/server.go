@@ -91,6 +91,9 @@ type Server struct {
 	log      *slog.Logger
 	registry *prometheus.Registry
 	pages    *pages
+	// paths are OpenAPI path items of routes registered outside this
+	// package's own (see DocumentPaths).
+	paths map[string]any
 }
 
 // New builds a server reading from cat.
@@ -137,6 +140,18 @@ func (s *Server) routes() {
 // logging, metrics, auth (writes need the token), timeouts and problem errors.
 // Handlers may return *Problem values for RFC 9457 errors.
 func (s *Server) Echo() *echo.Echo { return s.e }
+
+// DocumentPaths adds OpenAPI path items (path -> path item object) for
+// routes registered through Echo, so that /api stays a complete description.
+// Call it before serving.
+func (s *Server) DocumentPaths(paths map[string]any) {
+	if s.paths == nil {
+		s.paths = map[string]any{}
+	}
+	for k, v := range paths {
+		s.paths[k] = v
+	}
+}
 
 // Handler returns the server as an http.Handler (for httptest).
 func (s *Server) Handler() http.Handler { return s.e }
