@@ -179,9 +179,9 @@ function addLayers(map, regions, gemeenten, uses) {
       id: `${use}-punt`, type: 'circle', source: `${use}-punten`,
       paint: {
         'circle-color': colour,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, ['case', ['get', 'eligible'], 3.5, 2.5], 11, 6, 15, 9],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 6, ['case', ['get', 'eligible'], 2.5, 1.8], 9, 4, 12, 7, 15, 9],
         'circle-stroke-color': USES[use].stroke,
-        'circle-stroke-width': 1.2,
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 6, 0.6, 10, 1.2],
         'circle-opacity': ['case', ['get', 'eligible'], 1, 0.7],
       },
     });
@@ -236,7 +236,7 @@ function renderTop(shown) {
 }
 
 function openPanel(...children) {
-  $('paneel-inhoud').replaceChildren(...children);
+  $('paneel-inhoud').replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
   $('paneel').hidden = false;
 }
 
@@ -263,7 +263,7 @@ function showSite(key, fly = false) {
   const knockouts = (p.knockouts || '').split('; ').filter(Boolean);
   const coll = USES[s.use].collection;
   const rows = crit.map((c) => el('tr', {},
-    el('th', { scope: 'row' }, c.name), el('td', { class: 'num' }, fmt(c.value)), el('td', {}, c.unit || ''),
+    el('th', { scope: 'row' }, c.name.replaceAll('_', '_\u200b')), el('td', { class: 'num' }, fmt(c.value)), el('td', {}, c.unit || ''),
     el('td', { class: 'num' }, fmt(c.normalised)), el('td', { class: 'num' }, fmt(c.weight)), el('td', { class: 'num' }, fmt(c.contribution))));
   openPanel(
     el('h2', {}, p.naam || s.id),
@@ -280,7 +280,8 @@ function showSite(key, fly = false) {
     el('h3', {}, 'Criteria'),
     el('table', { class: 'criteria' },
       el('caption', {}, 'De bijdragen tellen op tot de score.'),
-      el('thead', {}, el('tr', {}, ['Criterium', 'Waarde', 'Eenheid', 'Genormaliseerd', 'Gewicht', 'Bijdrage'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, [['Criterium'], ['Waarde'], ['Eenheid'], ['Norm.', 'genormaliseerd, 0-100'], ['Gew.', 'gewicht'], ['Bijdr.', 'bijdrage aan de score']]
+        .map(([h, title]) => el('th', { scope: 'col' }, title ? el('abbr', { title }, h) : h)))),
       el('tbody', {}, rows),
       el('tfoot', {}, el('tr', {}, el('th', { scope: 'row', colspan: '5' }, 'Som = score'), el('td', { class: 'num' }, fmt(total))))),
     el('p', {},
@@ -405,6 +406,13 @@ async function main() {
       addLayers(m.map, regions, gemeenten, uses);
       apply();
       status.dataset.map = 'ok';
+      // Once everything is drawn, say how many candidates the map shows (for
+      // the browser test and for anyone inspecting the page).
+      m.map.once('idle', () => {
+        const layers = Object.keys(uses).map((u) => `${u}-punt`);
+        status.dataset.renderedCandidates = String(m.map.queryRenderedFeatures({ layers }).length);
+        status.dataset.map = 'getekend';
+      });
     }
   } catch (err) {
     status.dataset.state = 'fout';
