@@ -119,8 +119,7 @@ func (s *Server) openAPI(base string, cols []Collection) obj {
 	}
 	return obj{
 		"openapi": "3.0.3",
-		"info": obj{"title": s.cfg.Title, "description": s.cfg.Description, "version": "1.0.0",
-			"license": obj{"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/en/"}},
+		"info": obj{"title": s.cfg.Title, "description": s.cfg.Description, "version": "1.0.0"},
 		"servers": []any{obj{"url": base}},
 		"paths":   paths,
 		"components": obj{
