@@ -119,7 +119,7 @@ func (s *Server) openAPI(base string, cols []Collection) obj {
 	}
 	return obj{
 		"openapi": "3.0.3",
-		"info": obj{"title": s.cfg.Title, "description": s.cfg.Description, "version": "1.0.0"},
+		"info":    obj{"title": s.cfg.Title, "description": s.cfg.Description, "version": "1.0.0"},
 		"servers": []any{obj{"url": base}},
 		"paths":   paths,
 		"components": obj{
