@@ -104,6 +104,7 @@ func (d *Domain) Register(s *Server) {
 	e := s.Echo()
 	e.GET("/regios", d.handleRegions)
 	e.GET("/regios/:code", d.handleRegion)
+	e.GET("/regios/:code/gevoeligheid", d.handleSensitivity)
 	e.GET("/locaties/:id", d.handleSite)
 	e.GET("/locaties/:id/score", d.handleRescore)
 	e.GET("/locaties/:id/businesscase", d.handleBusinessCase)
