@@ -61,9 +61,10 @@ func (s scoringFlags) setup() (matching.Setup, error) {
 }
 
 func runScore(ctx context.Context, e env) error {
-	fs, db := newFlags(e, "score", "[--profiel FILE] [--vraag FILE]")
+	fs, db := newFlags(e, "score", "[--profiel FILE] [--vraag FILE] [--gevoeligheid]")
 	var sf scoringFlags
 	sf.register(fs)
+	sens := fs.Bool("gevoeligheid", false, "also test how robust each region's top 10 is to ±20% weight changes, and list the sites whose place hinges on one weight")
 	if _, err := parseArgs(fs, e.args); err != nil {
 		return err
 	}
@@ -88,7 +89,30 @@ func runScore(ctx context.Context, e env) error {
 		return err
 	}
 	printOutcome(e.stdout, out)
+	if *sens {
+		printSensitivity(e.stdout, out)
+	}
 	return nil
+}
+
+// printSensitivity lists, per use, the top-10 sites whose place in their
+// region depends on a single weight.
+func printSensitivity(w io.Writer, out *matching.Outcome) {
+	for _, set := range out.Sets {
+		res := matching.Sensitivity(set, matching.SensitivityOptions{TopN: 10, Seed: 1})
+		var flagged []matching.SiteSensitivity
+		for _, r := range res {
+			if r.Flagged {
+				flagged = append(flagged, r)
+			}
+		}
+		fmt.Fprintf(w, "\nSensitivity %s (top 10 per region, weights ±20%%, 500 runs): %d of %d top sites hinge on one weight\n",
+			set.Use, len(flagged), len(res))
+		for _, r := range flagged {
+			fmt.Fprintf(w, "  %s %s rank %d, stays in the top %.0f%% of runs; depends on %s\n",
+				r.Centrumgemeente, r.SiteID, r.BaseRank, 100*r.StayRate, strings.Join(r.DependsOn, ", "))
+		}
+	}
 }
 
 func printOutcome(w io.Writer, out *matching.Outcome) {

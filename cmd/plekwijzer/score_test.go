@@ -17,11 +17,12 @@ func TestScoreStoresScoresAndExportWritesRankedCandidates(t *testing.T) {
 	if code, out, errOut := plek(t, "import", "gebouwen", writeFile(t, "rvb.csv", inventory), "--db", db); code != exitOK {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
-	code, out, errOut := plek(t, "score", "--db", db)
+	code, out, errOut := plek(t, "score", "--db", db, "--gevoeligheid")
 	if code != exitOK {
 		t.Fatalf("score: exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"transformatie (profile transformatie): 3 sites scored", "GM0344 Utrecht", "geen gegevens"} {
+	for _, want := range []string{"transformatie (profile transformatie): 3 sites scored", "GM0344 Utrecht", "geen gegevens",
+		"Sensitivity transformatie (top 10 per region, weights ±20%, 500 runs)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("score output lacks %q:\n%s", want, out)
 		}
