@@ -159,25 +159,31 @@ func BenchmarkScore(b *testing.B) {
 }
 
 // BenchmarkScoreCompactOnly is the plain op loop of ScoreCompact at 100k
-// sites, for profiling (-cpuprofile) without BenchmarkScore's extra runs.
+// and 1M sites, for profiling (-cpuprofile) without BenchmarkScore's extra
+// runs.
 func BenchmarkScoreCompactOnly(b *testing.B) {
-	sites, fs := benchScene(100_000)
-	profiles, err := DefaultProfiles()
-	if err != nil {
-		b.Fatal(err)
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
+			sites, fs := benchScene(n)
+			profiles, err := DefaultProfiles()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range profiles {
+				p.SiteKinds = []store.SiteKind{store.Kavel, store.Gebouw}
+			}
+			e := NewEngine(fs, Options{})
+			ctx := context.Background()
+			runtime.GC()
+			b.ReportAllocs()
+			b.ResetTimer()
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if _, err := e.ScoreCompact(ctx, sites, profiles...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N)/float64(len(sites)), "cpu-ns/site")
+		})
 	}
-	for _, p := range profiles {
-		p.SiteKinds = []store.SiteKind{store.Kavel, store.Gebouw}
-	}
-	e := NewEngine(fs, Options{})
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	c0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		if _, err := e.ScoreCompact(ctx, sites, profiles...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N)/float64(len(sites)), "cpu-ns/site")
 }

@@ -4,13 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/paulmach/orb"
 
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -64,6 +63,10 @@ type scoreRun struct {
 	regions    []string
 	siteRegion []int32
 	workers    int
+	// idsAscending: the site ids increase strictly in input order (the
+	// usual order of a store listing), so ties in rank can be broken by
+	// input index instead of comparing id strings.
+	idsAscending bool
 }
 
 func (e *Engine) newRun(sites []store.Site, profiles []*Profile) (*scoreRun, error) {
@@ -78,6 +81,7 @@ func (e *Engine) newRun(sites []store.Site, profiles []*Profile) (*scoreRun, err
 	if r.workers <= 0 {
 		r.workers = runtime.GOMAXPROCS(0)
 	}
+	r.idsAscending = idsAscending(sites, r.workers)
 	// Intern the centrumgemeente codes once for all profiles.
 	r.regions = []string{""}
 	ids := map[string]int32{"": 0}
@@ -102,34 +106,111 @@ func (e *Engine) newRun(sites []store.Site, profiles []*Profile) (*scoreRun, err
 	return r, nil
 }
 
+// idsAscending reports whether sites[i].ID < sites[i+1].ID for every i,
+// checked in parallel.
+func idsAscending(sites []store.Site, workers int) bool {
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	per := (len(sites) + workers - 1) / max(workers, 1)
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per+1, len(sites)) // overlap one site
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo + 1; i < hi; i++ {
+				if sites[i-1].ID >= sites[i].ID {
+					bad.Store(true)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return !bad.Load()
+}
+
 // newSets allocates the compact sets and the site -> entry map: pos[i*K+k]
 // is the entry of site i in set k, or -1 (K = number of profiles; one
 // cache line per site in the Hilbert-ordered pass).
 func (r *scoreRun) newSets() ([]*CompactSet, []int32) {
 	K := len(r.cps)
+	n := len(r.sites)
+	kinds := make([][]store.SiteKind, K)
+	for k, cp := range r.cps {
+		kinds[k] = cp.p.Kinds()
+	}
+	pos := make([]int32, n*K)
+	// Two parallel passes over chunks of sites: number the entries within
+	// each chunk, then add the chunk's offset (a prefix sum over chunks) and
+	// fill the entries. The numbering is the same as one sequential pass.
+	const chunk = 1 << 16
+	nc := (n + chunk - 1) / chunk
+	counts := make([]int32, nc*K)
+	forChunks(nc, r.workers, func(c int) {
+		lo, hi := c*chunk, min((c+1)*chunk, n)
+		cnt := counts[c*K : (c+1)*K]
+		for i := lo; i < hi; i++ {
+			kind := r.sites[i].Kind
+			for k := range K {
+				if slices.Contains(kinds[k], kind) {
+					pos[i*K+k] = cnt[k]
+					cnt[k]++
+				} else {
+					pos[i*K+k] = -1
+				}
+			}
+		}
+	})
+	total := make([]int32, K)
+	for c := range nc {
+		for k := range K {
+			counts[c*K+k], total[k] = total[k], total[k]+counts[c*K+k]
+		}
+	}
 	sets := make([]*CompactSet, K)
-	pos := make([]int32, len(r.sites)*K)
 	for k, cp := range r.cps {
 		p := cp.p
-		n := 0
-		for i := range r.sites {
-			if p.appliesTo(r.sites[i].Kind) {
-				pos[i*K+k] = int32(n)
-				n++
-			} else {
-				pos[i*K+k] = -1
-			}
-		}
-		s := &CompactSet{Profile: p, Name: p.Name, Use: p.Use, Entries: make([]Entry, n), Regions: r.regions, Warnings: cp.warnings, r: r, cp: cp}
-		for i := range r.sites {
-			if j := pos[i*K+k]; j >= 0 {
-				s.Entries[j].Site = int32(i)
-				s.Entries[j].Region = r.siteRegion[i]
-			}
-		}
-		sets[k] = s
+		sets[k] = &CompactSet{Profile: p, Name: p.Name, Use: p.Use, Entries: make([]Entry, total[k]), Regions: r.regions, Warnings: cp.warnings, r: r, cp: cp}
 	}
+	forChunks(nc, r.workers, func(c int) {
+		lo, hi := c*chunk, min((c+1)*chunk, n)
+		off := counts[c*K : (c+1)*K]
+		for i := lo; i < hi; i++ {
+			for k := range K {
+				if j := pos[i*K+k]; j >= 0 {
+					j += off[k]
+					pos[i*K+k] = j
+					en := &sets[k].Entries[j]
+					en.Site = int32(i)
+					en.Region = r.siteRegion[i]
+				}
+			}
+		}
+	})
 	return sets, pos
+}
+
+// forChunks calls fn(c) for c in [0, n) on workers goroutines.
+func forChunks(n, workers int, fn func(c int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= n {
+					return
+				}
+				fn(c)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // parallel calls fn(lo, hi) over [0, n) in chunks on the run's workers.
@@ -164,8 +245,9 @@ func (r *scoreRun) parallel(ctx context.Context, n, chunk int, fn func(w, lo, hi
 }
 
 // scoreAll scores every site for every profile. Compact (full nil): a
-// prepass over the sites in input order computes the site-only criteria,
-// then the spatial pass runs in Hilbert order without reading the sites.
+// prepass over the sites in input order computes the points, Hilbert keys
+// and site-only criteria, then the spatial pass runs in Hilbert order
+// without reading the sites.
 // With full non-nil one Hilbert-ordered pass also fills the explained results.
 func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32, full []*ScoreSet, crit [][]CriterionResult) error {
 	e := r.e
@@ -174,19 +256,15 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32
 	for w := range ctxs {
 		ctxs[w] = newSiteCtx(r.lk)
 	}
-	order := e.hilbertOrder(r.sites, r.workers)
-	// Compact path: the prepass reads the sites in input order (sequential)
-	// and writes the site-only results and the entry indexes at each site's
-	// Hilbert position, so that the spatial pass reads everything
-	// sequentially and only the entries are written out of order.
+	// Compact path: one pass over the sites in input order (sequential
+	// memory) computes each site's point and Hilbert key and writes the
+	// site-only results in input order; after the radix sort the spatial
+	// pass runs in Hilbert order without reading the sites, reading the
+	// site-only results by input index.
+	var order []ordered
 	var pre [][]float64
-	var posH []int32
 	if full == nil {
-		inv := make([]int32, len(order))
-		for o := range order {
-			inv[order[o].idx] = int32(o)
-		}
-		posH = make([]int32, len(pos))
+		order = make([]ordered, len(r.sites))
 		pre = make([][]float64, K)
 		for k, cp := range r.cps {
 			pre[k] = make([]float64, len(r.sites)*(cp.nSiteOnly+2))
@@ -194,13 +272,13 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32
 		err := r.parallel(ctx, len(r.sites), 4096, func(w, lo, hi int) {
 			sc := ctxs[w]
 			for i := lo; i < hi; i++ {
-				o := int(inv[i])
-				copy(posH[o*K:(o+1)*K], pos[i*K:(i+1)*K])
-				sc.reset(&r.sites[i], orb.Point{})
+				p := sitePoint(&r.sites[i])
+				order[i] = ordered{hilbertKey(p), int32(i), p}
+				sc.reset(&r.sites[i], p)
 				for k, cp := range r.cps {
 					if pos[i*K+k] >= 0 {
 						st := cp.nSiteOnly + 2
-						e.prepass(cp, sc, pre[k][o*st:(o+1)*st:(o+1)*st])
+						e.prepass(cp, sc, pre[k][i*st:(i+1)*st:(i+1)*st])
 					}
 				}
 			}
@@ -208,6 +286,9 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32
 		if err != nil {
 			return err
 		}
+		order = radixByKey(order)
+	} else {
+		order = e.hilbertOrder(r.sites, r.workers)
 	}
 	var exs = make([]explained, r.workers)
 	return r.parallel(ctx, len(order), 512, func(w, lo, hi int) {
@@ -222,19 +303,14 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32
 			}
 			e.lookup(r.lk, sc)
 			for k, cp := range r.cps {
-				var j int
-				if full == nil {
-					j = int(posH[o*K+k])
-				} else {
-					j = int(pos[i*K+k])
-				}
+				j := int(pos[i*K+k])
 				if j < 0 {
 					continue
 				}
 				ent := &sets[k].Entries[j]
 				if full == nil {
 					st := cp.nSiteOnly + 2
-					e.scoreSite(cp, sc, ent, nil, pre[k][o*st:(o+1)*st:(o+1)*st])
+					e.scoreSite(cp, sc, ent, nil, pre[k][i*st:(i+1)*st:(i+1)*st])
 					continue
 				}
 				nc := len(cp.crit)
@@ -347,12 +423,27 @@ func (s *CompactSet) rank() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var tmp []rankKey
 			for {
 				g := int(next.Add(1)) - 1
 				if g >= nr {
 					return
 				}
 				ks := keys[start[g]:start[g+1]]
+				// Keys are filled in entry order, i.e. by ascending input
+				// index: with ids ascending in input order a stable sort by
+				// score alone gives (score desc, site id asc).
+				if s.r.idsAscending {
+					if cap(tmp) < len(ks) {
+						tmp = make([]rankKey, len(ks))
+					}
+					if radixRankKeys(ks, tmp[:len(ks)]) {
+						for rank, k := range ks {
+							s.Entries[k.ent].Rank = int32(rank + 1)
+						}
+						continue
+					}
+				}
 				// Cheap keys first (score, then input index), then the runs
 				// of equal scores by site id: ids are read only for ties.
 				slices.SortFunc(ks, func(a, b rankKey) int {
@@ -364,7 +455,7 @@ func (s *CompactSet) rank() {
 					}
 					return cmp.Compare(a.site, b.site)
 				})
-				for lo := 0; lo < len(ks); {
+				for lo := 0; lo < len(ks) && !s.r.idsAscending; {
 					hi := lo + 1
 					for hi < len(ks) && ks[hi].score == ks[lo].score {
 						hi++
@@ -383,6 +474,52 @@ func (s *CompactSet) rank() {
 		}()
 	}
 	wg.Wait()
+}
+
+// radixRankKeys sorts ks by score descending, stable (equal scores keep
+// their order): an LSD radix sort on the bits of the scores, 8 bits per
+// pass, skipping digits all keys share. tmp is scratch of len(ks). It
+// reports false and leaves ks unsorted when a score is negative or NaN
+// (the bit order then differs from the numeric order).
+func radixRankKeys(ks, tmp []rankKey) bool {
+	for i := range ks {
+		if !(ks[i].score >= 0) {
+			return false
+		}
+	}
+	// Descending score = ascending complement of the bits of a
+	// non-negative float64 (-0 is mapped to +0).
+	bits := func(x float64) uint64 {
+		if x == 0 {
+			return ^uint64(0)
+		}
+		return ^math.Float64bits(x)
+	}
+	src, dst := ks, tmp
+	var count [256]int
+	for shift := uint(0); shift < 64 && len(ks) > 1; shift += 8 {
+		clear(count[:])
+		for i := range src {
+			count[(bits(src[i].score)>>shift)&0xff]++
+		}
+		if count[(bits(src[0].score)>>shift)&0xff] == len(src) {
+			continue
+		}
+		sum := 0
+		for b := range count {
+			count[b], sum = sum, sum+count[b]
+		}
+		for i := range src {
+			b := (bits(src[i].score) >> shift) & 0xff
+			dst[count[b]] = src[i]
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	if len(ks) > 0 && &src[0] != &ks[0] {
+		copy(ks, src)
+	}
+	return true
 }
 
 // Region returns the centrumgemeente code of entry i ("" when none).

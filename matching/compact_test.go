@@ -1,10 +1,13 @@
 package matching
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,5 +178,160 @@ func TestGridHintSameAnswer(t *testing.T) {
 		if d0 != d1 || id0 != id1 || ok0 != ok1 {
 			t.Fatalf("nearest(%v, %v) = %v %d %v; with hint %d: %v %d %v", q, maxD, d0, id0, ok0, hint, d1, id1, ok1)
 		}
+	}
+}
+
+// TestRankTiesInputOrder checks that rank_in_region does not depend on the
+// input order: ids ascending (ties broken by input index) and descending
+// (ties broken by comparing ids) give every site the same rank, and the
+// scene has ties to break.
+func TestRankTiesInputOrder(t *testing.T) {
+	sites, fs, profiles, opts := compactScene(t)
+	slices.SortFunc(sites, func(a, b store.Site) int { return strings.Compare(a.ID, b.ID) })
+	desc := slices.Clone(sites)
+	slices.Reverse(desc)
+	e := NewEngine(fs, opts)
+	ranks := func(in []store.Site) map[string]int32 {
+		sets, err := e.ScoreCompact(context.Background(), in, profiles...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]int32{}
+		for _, s := range sets {
+			for j := range s.Entries {
+				m[s.Name+"/"+s.SiteID(j)] = s.Entries[j].Rank
+			}
+		}
+		return m
+	}
+	a, b := ranks(sites), ranks(desc)
+	// Both equal the reference RankInRegion over the explained results.
+	sets, err := e.ScoreCompact(context.Background(), desc, profiles...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sets {
+		full, err := s.Full(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		RankInRegion(full.Results)
+		for _, r := range full.Results {
+			if want := a[s.Name+"/"+r.SiteID]; int32(r.RankInRegion) != want {
+				t.Fatalf("%s %s: RankInRegion %d, compact rank %d", s.Name, r.SiteID, r.RankInRegion, want)
+			}
+		}
+	}
+	if len(a) != len(b) {
+		t.Fatalf("%d vs %d entries", len(a), len(b))
+	}
+	for k, r := range a {
+		if b[k] != r {
+			t.Fatalf("%s: rank %d with ids ascending, %d descending", k, r, b[k])
+		}
+	}
+	// Ties: two ranked entries of one region with the same score.
+	sets, _ = e.ScoreCompact(context.Background(), sites, profiles...)
+	ties := 0
+	for _, s := range sets {
+		seen := map[[2]float64]bool{}
+		for _, en := range s.Entries {
+			if en.Rank > 0 {
+				k := [2]float64{float64(en.Region), en.Score}
+				if seen[k] {
+					ties++
+				}
+				seen[k] = true
+			}
+		}
+	}
+	if ties == 0 {
+		t.Fatal("no tied scores: the test does not exercise tie-breaking")
+	}
+}
+
+// TestNewSetsChunks checks the parallel, chunked numbering of entries in
+// newSets against one sequential pass, over more sites than one chunk and
+// with profiles that apply to one kind each (fixed seed).
+func TestNewSetsChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	sites := make([]store.Site, 150_000)
+	for i := range sites {
+		sites[i].ID = "s" + strconvI(int64(i))
+		sites[i].Kind = store.Kavel
+		if rng.IntN(3) == 0 {
+			sites[i].Kind = store.Gebouw
+		}
+		sites[i].Centrumgemeente = []string{"GM0001", "GM0002", ""}[rng.IntN(3)]
+	}
+	profiles, err := DefaultProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewEngine(nil, Options{Workers: 2}).newRun(sites, profiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, pos := r.newSets()
+	K := len(profiles)
+	for k, p := range profiles {
+		n := 0
+		for i := range sites {
+			want := int32(-1)
+			if p.appliesTo(sites[i].Kind) {
+				want = int32(n)
+				n++
+			}
+			if pos[i*K+k] != want {
+				t.Fatalf("%s: pos of site %d = %d, want %d", p.Name, i, pos[i*K+k], want)
+			}
+			if want >= 0 {
+				if en := sets[k].Entries[want]; en.Site != int32(i) || sets[k].Regions[en.Region] != sites[i].Centrumgemeente {
+					t.Fatalf("%s: entry %d = %+v, want site %d in %q", p.Name, want, en, i, sites[i].Centrumgemeente)
+				}
+			}
+		}
+		if n != len(sets[k].Entries) || n == 0 || n == len(sites) {
+			t.Fatalf("%s: %d entries, want %d (and some sites excluded)", p.Name, len(sets[k].Entries), n)
+		}
+	}
+}
+
+// TestRadixRankKeys checks the rank radix sort against a stable comparison
+// sort by score descending, with ties, zeros (also -0) and, as a refusal,
+// a negative score (fixed seed).
+func TestRadixRankKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{0, 1, 2, 500, 20000} {
+		ks := make([]rankKey, n)
+		for i := range ks {
+			sc := math.Round(rng.Float64()*100*4) / 4
+			switch i % 5 {
+			case 0:
+				sc = rng.Float64() * 100
+			case 1:
+				sc = 0
+			case 2:
+				if i%10 == 2 {
+					sc = math.Copysign(0, -1)
+				}
+			}
+			ks[i] = rankKey{score: sc, site: int32(i), ent: int32(i)}
+		}
+		want := slices.Clone(ks)
+		slices.SortStableFunc(want, func(a, b rankKey) int { return cmp.Compare(b.score, a.score) })
+		got := slices.Clone(ks)
+		if !radixRankKeys(got, make([]rankKey, n)) {
+			t.Fatalf("n=%d: refused non-negative scores", n)
+		}
+		for i := range got {
+			if got[i].site != want[i].site {
+				t.Fatalf("n=%d: position %d holds site %d (score %v), want %d (score %v)", n, i, got[i].site, got[i].score, want[i].site, want[i].score)
+			}
+		}
+	}
+	neg := []rankKey{{score: 3}, {score: -1}}
+	if radixRankKeys(neg, make([]rankKey, 2)) {
+		t.Fatal("accepted a negative score")
 	}
 }

@@ -19,9 +19,11 @@
 // naming the zone (layer and feature name) that knocked it out.
 //
 // An Engine is built once from the context layers ([]store.Feature) and holds
-// the spatial indexes: geo R-trees for area layers and, as a fast path for
-// point layers (OV stops, supermarkets, huisartsen, ...), a uniform grid in
-// compressed-row layout. Engine.Score sorts the sites along a Hilbert curve
+// the spatial indexes: geo R-trees (the reference) and, as fast paths, a
+// uniform grid in compressed-row layout for point layers (OV stops,
+// supermarkets, huisartsen, ...) and per-cell candidate lists (boxGrid) for
+// zone containment and for the nearest line/polygon within a profile's
+// max_distance; tests check the fast paths against the R-trees. Engine.Score sorts the sites along a Hilbert curve
 // over RD New before splitting them into chunks for GOMAXPROCS workers, so
 // consecutive lookups touch the same index pages (and the previous site's
 // nearest feature bounds the next search), and computes every spatial
@@ -30,9 +32,9 @@
 // Engine.ScoreCompact is the allocation-light path for large inputs: it
 // returns per profile a CompactSet of pointer-free Entry values (score,
 // eligible, knock-out count, capacity, region, rank) and builds no
-// explanation rows or knock-out texts. The site-only criteria are computed
-// in a prepass over the sites in input order, the spatial ones in Hilbert
-// order. CompactSet.Explain (e.g. for CompactSet.Top) and CompactSet.Full
+// explanation rows or knock-out texts. The site-only criteria, points and
+// Hilbert keys are computed in a prepass over the sites in input order
+// (then a radix sort), the spatial criteria in Hilbert order. CompactSet.Explain (e.g. for CompactSet.Top) and CompactSet.Full
 // build the explained Results afterwards; they are identical to Score's,
 // which is one pass of the same code with the explanation switched on. The package does
 // not touch a database: it takes sites, features, region members and a

@@ -38,8 +38,19 @@ type Engine struct {
 	// area is one R-tree over every non-point feature of every layer, so
 	// that one query per site finds all zones containing it.
 	area     *geo.Index[int32]
+	areaGrid *boxGrid       // the same features as area, for containment (nil: use area)
+	geoms    []orb.Geometry // per feature index
 	regionOf map[string]string
-	naive    bool // benchmarks/tests: per-lookup R-tree instead of the grid fast path
+	// nearGrids caches per (layer, max distance) the boxGrid used for the
+	// nearest line/polygon (nil when the tree walk is better).
+	nearMu    sync.Mutex
+	nearGrids map[nearKey]*boxGrid
+	naive     bool // benchmarks/tests: per-lookup R-tree instead of the grid fast path
+}
+
+type nearKey struct {
+	layer   int32
+	maxDist float64
 }
 
 type layer struct {
@@ -104,6 +115,17 @@ func NewEngine(features []store.Feature, opts Options) *Engine {
 		}
 	}
 	e.area = geo.NewIndex(areaItems)
+	e.geoms = make([]orb.Geometry, len(features))
+	areaIDs := make([]int32, 0, len(areaItems))
+	for i, f := range features {
+		e.geoms[i] = f.Geometry
+	}
+	for _, it := range areaItems {
+		areaIDs = append(areaIDs, it.Value)
+	}
+	slices.Sort(areaIDs)
+	e.areaGrid = newBoxGrid(areaIDs, e.geoms, 0, 0, 0)
+	e.nearGrids = map[nearKey]*boxGrid{}
 	return e
 }
 
@@ -121,11 +143,13 @@ type lookups struct {
 	nearest []nearestSpec
 	counts  []countSpec
 	zones   []zoneSpec
+	nTexts  int // text caches (categorical criteria, text knock-outs)
 }
 
 type nearestSpec struct {
 	l       *layer
 	maxDist float64
+	grid    *boxGrid // line/polygon layers: per-cell candidates (nil: R-tree)
 }
 
 type countSpec struct {
@@ -139,14 +163,34 @@ type zoneSpec struct {
 	buffer float64
 }
 
-func (lk *lookups) nearestSlot(l *layer, maxDist float64) int {
+func (e *Engine) nearestSlot(lk *lookups, l *layer, maxDist float64) int {
 	for i, s := range lk.nearest {
 		if s.l == l && s.maxDist == maxDist {
 			return i
 		}
 	}
-	lk.nearest = append(lk.nearest, nearestSpec{l, maxDist})
+	ns := nearestSpec{l: l, maxDist: maxDist}
+	if !l.points {
+		ns.grid = e.nearGrid(l, maxDist)
+	}
+	lk.nearest = append(lk.nearest, ns)
 	return len(lk.nearest) - 1
+}
+
+// nearGrid returns the cached boxGrid for the nearest line/polygon of
+// layer l within maxDist (nil: use the R-tree).
+func (e *Engine) nearGrid(l *layer, maxDist float64) *boxGrid {
+	e.nearMu.Lock()
+	defer e.nearMu.Unlock()
+	k := nearKey{l.num, maxDist}
+	if g, ok := e.nearGrids[k]; ok {
+		return g
+	}
+	// Cells of half the search radius (at least 50 m); lists longer than 32
+	// features on average are left to the tree walk.
+	g := newBoxGrid(l.ids, e.geoms, maxDist, max(maxDist/2, 50), 32)
+	e.nearGrids[k] = g
+	return g
 }
 
 func (lk *lookups) countSlot(ls []*layer, key string, radius float64) int {
@@ -196,16 +240,7 @@ func (e *Engine) hilbertOrder(sites []store.Site, workers int) []ordered {
 		}(lo, hi)
 	}
 	wg.Wait()
-	slices.SortFunc(order, func(a, b ordered) int {
-		if a.key != b.key {
-			if a.key < b.key {
-				return -1
-			}
-			return 1
-		}
-		return int(a.idx - b.idx)
-	})
-	return order
+	return radixByKey(order)
 }
 
 // sitePoint is the point used for every spatial lookup of a site: the point

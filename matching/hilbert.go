@@ -53,3 +53,39 @@ func clampCell(f float64, n uint32) uint32 {
 	}
 	return uint32(f)
 }
+
+// radixByKey sorts order (in input order on entry) by key, ties by input
+// index: a stable LSD radix sort on the 32 bits a Hilbert key of order 16
+// uses (keys are below 1<<32), 11 bits per pass. It returns the sorted
+// slice (order itself or its scratch copy).
+func radixByKey(order []ordered) []ordered {
+	const bits, passes = 11, 3
+	const buckets = 1 << bits
+	if len(order) < 2 {
+		return order
+	}
+	tmp := make([]ordered, len(order))
+	src, dst := order, tmp
+	var count [buckets]int
+	for pass := 0; pass < passes; pass++ {
+		shift := uint(pass * bits)
+		clear(count[:])
+		for i := range src {
+			count[(src[i].key>>shift)&(buckets-1)]++
+		}
+		if count[(src[0].key>>shift)&(buckets-1)] == len(src) {
+			continue // every key has the same digit
+		}
+		sum := 0
+		for b := range count {
+			count[b], sum = sum, sum+count[b]
+		}
+		for i := range src {
+			b := (src[i].key >> shift) & (buckets - 1)
+			dst[count[b]] = src[i]
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}

@@ -351,8 +351,14 @@ func (p *Profile) Validate() error {
 			seen[c.Name] = i
 		}
 		validateMetric(f, c.Metric, c.Layer, c.Layers, c.Radius, c.Buffer, c.Attribute, add)
-		if c.MaxDistance < 0 || math.IsNaN(c.MaxDistance) {
-			add(f+".max_distance", "must be 0 or more")
+		if c.Metric != MetricCountWithin && (math.IsNaN(c.Radius) || math.IsInf(c.Radius, 0)) {
+			add(f+".radius", "must be a finite number (m), got %v", c.Radius)
+		}
+		if c.Metric != MetricDistance && c.Metric != MetricZone && (math.IsNaN(c.Buffer) || math.IsInf(c.Buffer, 0)) {
+			add(f+".buffer", "must be a finite number (m), got %v", c.Buffer)
+		}
+		if !finiteNonNegative(c.MaxDistance) {
+			add(f+".max_distance", "must be a number of 0 or more (m), got %v", c.MaxDistance)
 		}
 		if math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) || c.Weight < 0 {
 			add(f+".weight", "must be a number of 0 or more, got %v", c.Weight)
@@ -361,8 +367,11 @@ func (p *Profile) Validate() error {
 		}
 		c.validateFunction(f, add)
 	}
-	if len(p.Criteria) > 0 && total <= 0 {
+	switch {
+	case len(p.Criteria) > 0 && total <= 0:
 		add("criteria", "the weights must not all be 0")
+	case math.IsInf(total, 0):
+		add("criteria", "the weights add up to more than the largest number; use weights from 0 to 1000")
 	}
 	for i, k := range p.Knockouts {
 		f := fmt.Sprintf("knockouts[%d]", i)
@@ -375,10 +384,13 @@ func (p *Profile) Validate() error {
 		case k.Zone == "" && k.Metric == "":
 			add(f, "set zone (a layer kind) or metric")
 		case k.Zone != "":
-			if k.Buffer < 0 || math.IsNaN(k.Buffer) {
-				add(f+".buffer", "must be 0 or more")
+			if !finiteNonNegative(k.Buffer) {
+				add(f+".buffer", "must be a number of 0 or more (m), got %v", k.Buffer)
 			}
 		default:
+			if math.IsNaN(k.Buffer) || math.IsInf(k.Buffer, 0) {
+				add(f+".buffer", "must be a finite number (m), got %v", k.Buffer)
+			}
 			switch k.Metric {
 			case MetricDistance, MetricCountWithin, MetricZone:
 				add(f+".metric", "%q needs a layer; use zone: for a zone knock-out", k.Metric)
@@ -392,6 +404,12 @@ func (p *Profile) Validate() error {
 			}
 			if k.Min == nil && k.Max == nil && len(k.Values) == 0 {
 				add(f, "set min, max or values")
+			}
+			if k.Min != nil && (math.IsNaN(*k.Min) || math.IsInf(*k.Min, 0)) {
+				add(f+".min", "must be a finite number, got %v; leave it out for no lower bound", *k.Min)
+			}
+			if k.Max != nil && (math.IsNaN(*k.Max) || math.IsInf(*k.Max, 0)) {
+				add(f+".max", "must be a finite number, got %v; leave it out for no upper bound", *k.Max)
 			}
 			if k.Min != nil && k.Max != nil && *k.Min > *k.Max {
 				add(f+".max", "must not be below min")
@@ -412,15 +430,15 @@ func validateMetric(f, metric, layer string, layers []string, radius, buffer flo
 		if layer == "" {
 			add(f+".layer", "is required for metric %s", metric)
 		}
-		if buffer < 0 || math.IsNaN(buffer) {
-			add(f+".buffer", "must be 0 or more")
+		if !finiteNonNegative(buffer) {
+			add(f+".buffer", "must be a number of 0 or more (m), got %v", buffer)
 		}
 	case MetricCountWithin:
 		if len(layers) == 0 && layer == "" {
 			add(f+".layers", "is required for metric count_within")
 		}
-		if !(radius > 0) {
-			add(f+".radius", "must be more than 0 m for metric count_within")
+		if !(radius > 0) || math.IsInf(radius, 0) {
+			add(f+".radius", "must be a number of more than 0 m for metric count_within, got %v", radius)
 		}
 	case MetricAttribute:
 		if attr == "" {
@@ -437,6 +455,11 @@ func validateMetric(f, metric, layer string, layers []string, radius, buffer flo
 		}
 	}
 }
+
+// finiteNonNegative reports whether v is a finite number of 0 or more.
+// Infinite distances are rejected: they cannot be searched, and JSON (used
+// by Clone and the API) cannot represent them.
+func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
 
 func validScore(s float64) bool { return s >= 0 && s <= 100 }
 

@@ -98,6 +98,7 @@ type compCrit struct {
 	attrNorm []float64
 	// match texts of the categories, lowercased once (categorical only).
 	lowMatch [][][]byte
+	cache    int // categorical: index of its textCache in siteCtx.texts, else -1
 	// zone with Outside set: the subscore of the Outside value, computed once.
 	outside   bool
 	outsideN  float64
@@ -110,6 +111,7 @@ type compKO struct {
 	slot      int
 	dropped   bool
 	lowValues [][]byte // k.Values lowercased
+	cache     int      // text-only knock-out: index of its textCache in siteCtx.texts, else -1
 }
 
 // appendLower appends strings.ToLower(s) to b without allocating for ASCII.
@@ -141,8 +143,10 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 	cp := &compiled{p: p, flex: p.Use == Flex, capacity: p.Capacity.Resolved(), assumptions: p.Capacity.Assumptions(p.Use)}
 	for i := range p.Criteria {
 		c := &p.Criteria[i]
-		cc := compCrit{c: c, slot: -1, metric: metricCodeOf(c.Metric)}
+		cc := compCrit{c: c, slot: -1, metric: metricCodeOf(c.Metric), cache: -1}
 		if c.Function == FuncCategorical {
+			cc.cache = lk.nTexts
+			lk.nTexts++
 			cc.lowMatch = make([][][]byte, len(c.Categories))
 			for j, cat := range c.Categories {
 				cc.lowMatch[j] = lowerAll(cat.Match)
@@ -159,7 +163,7 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 			if md == 0 {
 				md = defaultMaxDistance
 			}
-			cc.slot = lk.nearestSlot(l, md)
+			cc.slot = e.nearestSlot(lk, l, md)
 		case MetricCountWithin:
 			names := append([]string(nil), c.Layers...)
 			if c.Layer != "" {
@@ -230,7 +234,11 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 	}
 	for i := range p.Knockouts {
 		k := &p.Knockouts[i]
-		ck := compKO{k: k, slot: -1, metric: metricCodeOf(k.Metric), lowValues: lowerAll(k.Values)}
+		ck := compKO{k: k, slot: -1, metric: metricCodeOf(k.Metric), lowValues: lowerAll(k.Values), cache: -1}
+		if len(k.Values) > 0 && k.Min == nil && k.Max == nil {
+			ck.cache = lk.nTexts
+			lk.nTexts++
+		}
 		if k.Zone != "" {
 			l := e.layers[k.Zone]
 			if l == nil {
@@ -270,7 +278,8 @@ type siteCtx struct {
 	capOK bool
 	norm  []float64
 	miss  []bool
-	lower []byte // lowercased text scratch
+	lower []byte      // lowercased text scratch
+	texts []textCache // per categorical criterion / text knock-out (see textcache.go)
 }
 
 func newSiteCtx(lk *lookups) *siteCtx {
@@ -280,6 +289,7 @@ func newSiteCtx(lk *lookups) *siteCtx {
 		nearHint: make([]int32, len(lk.nearest)),
 		counts:   make([]int, len(lk.counts)),
 		zoneHits: make([][]int32, len(lk.zones)),
+		texts:    make([]textCache, lk.nTexts),
 	}
 	for i := range sc.nearHint {
 		sc.nearHint[i] = -1
@@ -316,6 +326,18 @@ func (e *Engine) lookup(lk *lookups, sc *siteCtx) {
 			}
 			continue
 		}
+		if s.grid != nil {
+			if d, ok := s.grid.nearest(p); ok && math.Abs(d-s.maxDist) > 1e-9*s.maxDist {
+				sc.nearD[i], sc.nearOK[i] = d, d < s.maxDist
+				if !sc.nearOK[i] {
+					sc.nearD[i] = 0
+				}
+				continue
+			} else if !ok {
+				continue // nothing within maxDist (nearOK is false)
+			}
+			// A distance at maxDist up to rounding: the tree decides.
+		}
 		e.nearestHinted(s, p, &sc.nearHint[i], &sc.nearD[i], &sc.nearOK[i])
 	}
 	for i, s := range lk.counts {
@@ -343,11 +365,15 @@ func (e *Engine) lookup(lk *lookups, sc *siteCtx) {
 			})
 		} else {
 			if !containDone {
-				e.area.Containing(p, func(it geo.Item[int32]) bool {
-					sc.contain = append(sc.contain, it.Value)
-					return true
-				})
-				slices.Sort(sc.contain)
+				if e.areaGrid != nil && !e.naive {
+					sc.contain = e.areaGrid.containing(p, sc.contain) // ascending
+				} else {
+					e.area.Containing(p, func(it geo.Item[int32]) bool {
+						sc.contain = append(sc.contain, it.Value)
+						return true
+					})
+					slices.Sort(sc.contain)
+				}
 				containDone = true
 			}
 			for _, id := range sc.contain {
@@ -611,7 +637,7 @@ func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
 		if !cc.siteOnly {
 			continue
 		}
-		n, ok := cc.normalise(e.metric(cp, cc, sc), &sc.lower)
+		n, ok := sc.normaliseCached(cc, e.metric(cp, cc, sc))
 		if !ok {
 			n = math.NaN()
 		}
@@ -620,7 +646,7 @@ func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
 	ko := 0
 	for i := range cp.kos {
 		ck := &cp.kos[i]
-		if ck.k.Zone == "" && ck.fires(e.siteValue(ck.metric, ck.k.Attr, sc, cp), &sc.lower) {
+		if ck.k.Zone == "" && sc.firesCached(ck, e.siteValue(ck.metric, ck.k.Attr, sc, cp)) {
 			ko++
 		}
 	}
@@ -663,7 +689,7 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained,
 			if cc.outside && !cc.dropped && !sc.noGeom && len(sc.zoneHits[cc.slot]) == 0 {
 				n, ok = cc.outsideN, cc.outsideOK // v is the Outside text
 			} else {
-				n, ok = cc.normalise(v, &sc.lower)
+				n, ok = sc.normaliseCached(cc, v)
 			}
 			if ex != nil {
 				c := &ex.crit[i]
@@ -758,7 +784,7 @@ func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) int {
 			continue
 		}
 		v := e.siteValue(ck.metric, k.Attr, sc, cp)
-		if !ck.fires(v, &sc.lower) {
+		if !sc.firesCached(ck, v) {
 			continue
 		}
 		n++
