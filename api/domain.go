@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -210,7 +211,7 @@ func adjustWeights(p *matching.Profile, spec string) (*matching.Profile, error) 
 				return nil, paramError("gewichten", "%q: write criterion:weight, e.g. afstand_ov:20", part)
 			}
 			w, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-			if err != nil || w < 0 || w > 1000 {
+			if err != nil || math.IsNaN(w) || w < 0 || w > 1000 {
 				return nil, paramError("gewichten", "weight %q of %s must be a number from 0 to 1000", val, name)
 			}
 			weights[strings.TrimSpace(name)] = w
