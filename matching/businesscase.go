@@ -87,42 +87,17 @@ const FlexPermitMaxYears = 15
 var ErrInvalidBusinessCase = errors.New("invalid business-case parameters")
 
 // BusinessCaseError names the wrong field of the business-case parameters
-// as a path like "flex.capex_per_woning.value".
-type BusinessCaseError struct {
-	File  string // may be empty
-	Field string
-	Msg   string
-}
-
-func (e *BusinessCaseError) Error() string {
-	if e.File != "" {
-		return fmt.Sprintf("business case %s: %s: %s", e.File, e.Field, e.Msg)
-	}
-	return fmt.Sprintf("business case: %s: %s", e.Field, e.Msg)
-}
-
-// Unwrap makes errors.Is(err, ErrInvalidBusinessCase) true.
-func (e *BusinessCaseError) Unwrap() error { return ErrInvalidBusinessCase }
+// as a path like "flex.capex_per_woning.value"; it wraps
+// ErrInvalidBusinessCase.
+type BusinessCaseError = FieldError[businessCaseKind]
 
 // BusinessCaseErrors is a list of validation errors; Error shows them all.
-type BusinessCaseErrors []*BusinessCaseError
+type BusinessCaseErrors = FieldErrors[businessCaseKind]
 
-func (es BusinessCaseErrors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
+type businessCaseKind struct{}
 
-// Unwrap returns the individual errors.
-func (es BusinessCaseErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (businessCaseKind) what() string    { return "business case" }
+func (businessCaseKind) sentinel() error { return ErrInvalidBusinessCase }
 
 //go:embed defaults/businesscase.yaml
 var defaultBusinessCaseYAML []byte

@@ -148,42 +148,16 @@ type Knockout struct {
 var ErrInvalidProfile = errors.New("invalid profile")
 
 // ProfileError names the field of a profile that is wrong, as a path like
-// "criteria[3].thresholds".
-type ProfileError struct {
-	File  string // may be empty
-	Field string
-	Msg   string
-}
+// "criteria[3].thresholds"; it wraps ErrInvalidProfile.
+type ProfileError = FieldError[profileKind]
 
-func (e *ProfileError) Error() string {
-	if e.File != "" {
-		return fmt.Sprintf("profile %s: %s: %s", e.File, e.Field, e.Msg)
-	}
-	return fmt.Sprintf("profile: %s: %s", e.Field, e.Msg)
-}
+// ProfileErrors is a list of profile validation errors; Error shows them all.
+type ProfileErrors = FieldErrors[profileKind]
 
-// Unwrap makes errors.Is(err, ErrInvalidProfile) true.
-func (e *ProfileError) Unwrap() error { return ErrInvalidProfile }
+type profileKind struct{}
 
-// ProfileErrors is a list of validation errors; Error shows them all.
-type ProfileErrors []*ProfileError
-
-func (es ProfileErrors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// Unwrap returns the individual errors.
-func (es ProfileErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (profileKind) what() string    { return "profile" }
+func (profileKind) sentinel() error { return ErrInvalidProfile }
 
 //go:embed profiles/*.yaml
 var profileFiles embed.FS
