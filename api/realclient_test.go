@@ -13,20 +13,7 @@ import (
 func TestGDALClientDomain(t *testing.T) {
 	requireGDAL(t)
 	f := newDomainFixture(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("graceful shutdown: %v", err)
-		}
-	})
-	base := "http://" + ln.Addr().String()
+	base := serveOnLoopback(t, f.srv)
 
 	out := run(t, "ogrinfo", "-ro", "-so", "OAPIF:"+base)
 	for _, id := range []string{CollGebouwen, CollKavels, CollKandidatenFlex, CollKandidatenTransfor, CollGemeenten, CollRegios, "laag-ov_halte", "laag-natura2000"} {
@@ -41,4 +28,24 @@ func TestGDALClientDomain(t *testing.T) {
 	if !strings.Contains(out, "Kavel Natuur") || !strings.Contains(out, "Testnatuur") {
 		t.Errorf("the knocked-out kavel and its zone are missing:\n%s", out)
 	}
+}
+
+// serveOnLoopback serves srv on a free port of 127.0.0.1 until the test
+// ends, then checks that it shut down gracefully; it returns the base URL.
+func serveOnLoopback(t testing.TB, srv *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("graceful shutdown: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
