@@ -140,7 +140,7 @@ func TestRadixByKeyMatchesSort(t *testing.T) {
 			}
 			return int(a.idx - b.idx)
 		})
-		if got := radixByKey(in); !slices.Equal(got, want) {
+		if got := radixByKey(in, nil); !slices.Equal(got, want) {
 			t.Fatalf("n=%d: radix order differs from sort", n)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/paulmach/orb"
+
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
@@ -244,11 +246,59 @@ func (r *scoreRun) parallel(ctx context.Context, n, chunk int, fn func(w, lo, hi
 	return nil
 }
 
-// scoreAll scores every site for every profile. Compact (full nil): a
-// prepass over the sites in input order computes the points, Hilbert keys
-// and site-only criteria, then the spatial pass runs in Hilbert order
-// without reading the sites.
-// With full non-nil one Hilbert-ordered pass also fills the explained results.
+// compactScratch are the buffers of one ScoreCompact call that do not
+// outlive it, pooled on the Engine so that repeated calls allocate
+// (almost) nothing besides their results.
+type compactScratch struct {
+	order, tmp []ordered
+	spat       []float64
+	inv        []int32
+}
+
+func (e *Engine) getScratch(n, stride int) *compactScratch {
+	e.scratchMu.Lock()
+	cs := e.spare
+	e.spare = nil
+	e.scratchMu.Unlock()
+	if cs == nil {
+		cs = &compactScratch{}
+	}
+	if cap(cs.order) < n {
+		cs.order = make([]ordered, n)
+		cs.tmp = make([]ordered, n)
+		cs.inv = make([]int32, n)
+	}
+	if cap(cs.spat) < n*stride {
+		cs.spat = make([]float64, n*stride)
+	}
+	cs.order, cs.tmp, cs.inv = cs.order[:n], cs.tmp[:n], cs.inv[:n]
+	cs.spat = cs.spat[:n*stride]
+	return cs
+}
+
+// putScratch keeps cs for the next call (the larger set when two calls
+// return theirs).
+func (e *Engine) putScratch(cs *compactScratch) {
+	e.scratchMu.Lock()
+	if e.spare == nil || cap(e.spare.spat) < cap(cs.spat) {
+		e.spare = cs
+	}
+	e.scratchMu.Unlock()
+}
+
+// scoreAll scores every site for every profile.
+//
+// Compact (full nil), three passes: (1) in input order, each site's point,
+// Hilbert key and profile mask, then a radix sort into Hilbert order;
+// (2) in Hilbert order, the spatial lookups and the spatial part of every
+// profile (spatialPart), written sequentially per Hilbert position, plus
+// the inverse permutation; (3) in input order again, the site-only part
+// (prepass) combined with the site's spatial record into the entries. Every
+// pass but the record read in (3) walks memory sequentially; (3) reads one
+// record per site (all profiles together) by its Hilbert position.
+//
+// With full non-nil one Hilbert-ordered pass fills the entries and the
+// explained results.
 func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32, full []*ScoreSet, crit [][]CriterionResult) error {
 	e := r.e
 	K := len(r.cps)
@@ -256,68 +306,108 @@ func (r *scoreRun) scoreAll(ctx context.Context, sets []*CompactSet, pos []int32
 	for w := range ctxs {
 		ctxs[w] = newSiteCtx(r.lk)
 	}
-	// Compact path: one pass over the sites in input order (sequential
-	// memory) computes each site's point and Hilbert key and writes the
-	// site-only results in input order; after the radix sort the spatial
-	// pass runs in Hilbert order without reading the sites, reading the
-	// site-only results by input index.
-	var order []ordered
-	var pre [][]float64
-	if full == nil {
-		order = make([]ordered, len(r.sites))
-		pre = make([][]float64, K)
-		for k, cp := range r.cps {
-			pre[k] = make([]float64, len(r.sites)*(cp.nSiteOnly+2))
-		}
-		err := r.parallel(ctx, len(r.sites), 4096, func(w, lo, hi int) {
-			sc := ctxs[w]
-			for i := lo; i < hi; i++ {
-				p := sitePoint(&r.sites[i])
-				order[i] = ordered{hilbertKey(p), int32(i), p}
-				sc.reset(&r.sites[i], p)
+	if full != nil {
+		order := e.hilbertOrder(r.sites, r.workers)
+		exs := make([]explained, r.workers)
+		return r.parallel(ctx, len(order), 512, func(w, lo, hi int) {
+			sc, ex := ctxs[w], &exs[w]
+			for o := lo; o < hi; o++ {
+				oi := &order[o]
+				i := int(oi.idx)
+				sc.reset(&r.sites[i], oi.p)
+				e.lookup(r.lk, sc)
 				for k, cp := range r.cps {
-					if pos[i*K+k] >= 0 {
-						st := cp.nSiteOnly + 2
-						e.prepass(cp, sc, pre[k][i*st:(i+1)*st:(i+1)*st])
+					j := int(pos[i*K+k])
+					if j < 0 {
+						continue
 					}
+					ent := &sets[k].Entries[j]
+					nc := len(cp.crit)
+					ex.crit = crit[k][j*nc : (j+1)*nc : (j+1)*nc]
+					ex.knockouts = noKnockouts
+					e.scoreSite(cp, sc, ent, ex, nil, nil)
+					r.fillResult(cp, sc.site, ent, ex, &full[k].Results[j])
 				}
 			}
 		})
-		if err != nil {
-			return err
-		}
-		order = radixByKey(order)
-	} else {
-		order = e.hilbertOrder(r.sites, r.workers)
 	}
-	var exs = make([]explained, r.workers)
-	return r.parallel(ctx, len(order), 512, func(w, lo, hi int) {
-		sc, ex := ctxs[w], &exs[w]
+	// Spatial record layout: per profile k, nSpatial+1 values at off[k].
+	off := make([]int, K+1)
+	for k, cp := range r.cps {
+		off[k+1] = off[k] + cp.nSpatial + 1
+	}
+	S := off[K]
+	n := len(r.sites)
+	cs := e.getScratch(n, S)
+	defer e.putScratch(cs)
+	order, spat, inv := cs.order, cs.spat, cs.inv
+	err := r.parallel(ctx, n, 4096, func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := sitePoint(&r.sites[i])
+			var mask uint32
+			for k := range K {
+				if k >= 32 || pos[i*K+k] >= 0 {
+					mask |= 1 << min(k, 31)
+				}
+			}
+			order[i] = ordered{key: hilbertKey(p), idx: int32(i), mask: mask, p: p}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	order = radixByKey(order, cs.tmp)
+	err = r.parallel(ctx, n, 512, func(w, lo, hi int) {
+		sc := ctxs[w]
 		for o := lo; o < hi; o++ {
 			oi := &order[o]
-			i := int(oi.idx)
-			if full == nil {
-				sc.reset(nil, oi.p)
-			} else {
-				sc.reset(&r.sites[i], oi.p)
-			}
+			sc.reset(nil, oi.p)
 			e.lookup(r.lk, sc)
+			rec := spat[o*S : (o+1)*S : (o+1)*S]
 			for k, cp := range r.cps {
-				j := int(pos[i*K+k])
+				if oi.mask&(1<<min(k, 31)) != 0 {
+					e.spatialPart(cp, sc, rec[off[k]:off[k+1]:off[k+1]])
+				}
+			}
+			inv[oi.idx] = int32(o)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	pres := make([][]float64, r.workers)
+	// The records are read in blocks: first copied into a small local
+	// buffer (independent loads, so the cache misses overlap), then combined.
+	const block = 64
+	recs := make([][]float64, r.workers)
+	return r.parallel(ctx, n, 4096, func(w, lo, hi int) {
+		sc := ctxs[w]
+		if recs[w] == nil {
+			recs[w] = make([]float64, block*S)
+		}
+		buf := recs[w]
+		for i := lo; i < hi; i++ {
+			b := (i - lo) % block
+			if b == 0 {
+				for bi := i; bi < min(i+block, hi); bi++ {
+					o := int(inv[bi])
+					copy(buf[(bi-i)*S:(bi-i+1)*S], spat[o*S:(o+1)*S])
+				}
+			}
+			rec := buf[b*S : (b+1)*S : (b+1)*S]
+			sc.reset(&r.sites[i], orb.Point{})
+			for k, cp := range r.cps {
+				j := pos[i*K+k]
 				if j < 0 {
 					continue
 				}
-				ent := &sets[k].Entries[j]
-				if full == nil {
-					st := cp.nSiteOnly + 2
-					e.scoreSite(cp, sc, ent, nil, pre[k][i*st:(i+1)*st:(i+1)*st])
-					continue
+				st := cp.nSiteOnly + 2
+				if cap(pres[w]) < st {
+					pres[w] = make([]float64, st)
 				}
-				nc := len(cp.crit)
-				ex.crit = crit[k][j*nc : (j+1)*nc : (j+1)*nc]
-				ex.knockouts = noKnockouts
-				e.scoreSite(cp, sc, ent, ex, nil)
-				r.fillResult(cp, sc.site, ent, ex, &full[k].Results[j])
+				pre := pres[w][:st:st]
+				e.prepass(cp, sc, pre)
+				e.scoreSite(cp, sc, &sets[k].Entries[j], nil, pre, rec[off[k]:off[k+1]:off[k+1]])
 			}
 		}
 	})
@@ -350,9 +440,17 @@ func (e *Engine) ScoreCompact(ctx context.Context, sites []store.Site, profiles 
 	if err := r.scoreAll(ctx, sets, pos, nil, nil); err != nil {
 		return nil, err
 	}
+	// The sets are ranked concurrently (each rank's counting passes are
+	// sequential; its regions are sorted in parallel).
+	var wg sync.WaitGroup
 	for _, s := range sets {
-		s.rank()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.rank()
+		}()
 	}
+	wg.Wait()
 	return sets, nil
 }
 
@@ -576,7 +674,7 @@ func (s *CompactSet) Explain(entries []int) []Result {
 		e.lookup(s.r.lk, sc)
 		ex.crit = crit[n*nc : (n+1)*nc : (n+1)*nc]
 		ex.knockouts = noKnockouts
-		e.scoreSite(s.cp, sc, &ent, &ex, nil)
+		e.scoreSite(s.cp, sc, &ent, &ex, nil, nil)
 		ent.Rank = s.Entries[i].Rank
 		s.r.fillResult(s.cp, site, &ent, &ex, &out[n])
 	}

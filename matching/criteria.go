@@ -96,12 +96,14 @@ func hullMinWidth(h []orb.Point) float64 {
 		if l == 0 {
 			continue
 		}
+		// The largest numerator divided once: division by l > 0 is
+		// monotone in correctly rounded arithmetic, so this equals the
+		// largest of the divided distances exactly.
 		var far float64
 		for _, p := range h {
-			d := math.Abs((p[0]-a[0])*dy-(p[1]-a[1])*dx) / l
-			far = math.Max(far, d)
+			far = math.Max(far, math.Abs((p[0]-a[0])*dy-(p[1]-a[1])*dx))
 		}
-		best = math.Min(best, far)
+		best = math.Min(best, far/l)
 	}
 	if math.IsInf(best, 1) {
 		return 0

@@ -32,9 +32,12 @@
 // Engine.ScoreCompact is the allocation-light path for large inputs: it
 // returns per profile a CompactSet of pointer-free Entry values (score,
 // eligible, knock-out count, capacity, region, rank) and builds no
-// explanation rows or knock-out texts. The site-only criteria, points and
-// Hilbert keys are computed in a prepass over the sites in input order
-// (then a radix sort), the spatial criteria in Hilbert order. CompactSet.Explain (e.g. for CompactSet.Top) and CompactSet.Full
+// explanation rows or knock-out texts. It makes three passes: points and
+// Hilbert keys in input order (then a radix sort); the spatial lookups and
+// spatial criteria of all profiles in Hilbert order, written sequentially
+// as one record per site; the site-only criteria in input order, combined
+// with each site's record into the entries. Its scratch buffers are kept
+// on the Engine between calls. CompactSet.Explain (e.g. for CompactSet.Top) and CompactSet.Full
 // build the explained Results afterwards; they are identical to Score's,
 // which is one pass of the same code with the explanation switched on. The package does
 // not touch a database: it takes sites, features, region members and a

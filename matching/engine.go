@@ -46,6 +46,13 @@ type Engine struct {
 	nearMu    sync.Mutex
 	nearGrids map[nearKey]*boxGrid
 	naive     bool // benchmarks/tests: per-lookup R-tree instead of the grid fast path
+	// spare is one set of ScoreCompact scratch buffers kept between calls
+	// (about 200 B per site of the largest call), so that repeated scoring
+	// allocates little besides its results. A call takes it under
+	// scratchMu and puts it back when done; concurrent calls allocate
+	// their own.
+	scratchMu sync.Mutex
+	spare     *compactScratch
 }
 
 type nearKey struct {
@@ -109,7 +116,7 @@ func NewEngine(features []store.Feature, opts Options) *Engine {
 			for j, id := range l.ids {
 				pts[j] = features[id].Geometry.(orb.Point)
 			}
-			l.grid = newPointGrid(pts, l.ids, 1)
+			l.grid = newPointGrid(pts, l.ids, 0.5)
 		} else {
 			areaItems = append(areaItems, items...)
 		}
@@ -216,7 +223,10 @@ func (lk *lookups) zoneSlot(l *layer, buffer float64) int {
 type ordered struct {
 	key uint64
 	idx int32
-	p   orb.Point
+	// mask: bit k is set when profile k applies to the site (compact
+	// path; profiles from 32 on always compute). Fills the padding.
+	mask uint32
+	p    orb.Point
 }
 
 // hilbertOrder returns the sites' representative points sorted along the
@@ -235,12 +245,12 @@ func (e *Engine) hilbertOrder(sites []store.Site, workers int) []ordered {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
 				p := sitePoint(&sites[i])
-				order[i] = ordered{hilbertKey(p), int32(i), p}
+				order[i] = ordered{key: hilbertKey(p), idx: int32(i), p: p}
 			}
 		}(lo, hi)
 	}
 	wg.Wait()
-	return radixByKey(order)
+	return radixByKey(order, nil)
 }
 
 // sitePoint is the point used for every spatial lookup of a site: the point

@@ -20,6 +20,75 @@ type pointGrid struct {
 	start      []int32     // len nx*ny+1; points of cell c are [start[c], start[c+1])
 	pts        []orb.Point // sorted by cell
 	ids        []int32     // feature index of pts[i]
+	// Per-cell nearest candidates (see buildCandidates): the points of
+	// cell c's list are cand[candStart[c]:candStart[c+1]], with their
+	// positions in pts; an empty list means "use the ring search".
+	candStart []int32
+	cand      []orb.Point
+	candPos   []int32
+	candID    []int32
+}
+
+// maxCandidates bounds a cell's candidate list; cells needing more (far
+// from every point) keep the ring search.
+const maxCandidates = 48
+
+// buildCandidates fills the per-cell nearest candidates: for cell box B,
+// with q0 the point nearest to B's centre and U the largest distance from
+// any location in B to q0, every location in B has its nearest point
+// within U, so the nearest point of any p in B has box distance <= U from
+// B. The list holds every point within U (+1 mm slack for rounding) of B,
+// hence the nearest point and all points tied with it: scanning the list
+// gives exactly the ring search's answer (ties to the lower id).
+func (g *pointGrid) buildCandidates() {
+	if len(g.pts) == 0 {
+		return
+	}
+	n := g.nx * g.ny
+	g.candStart = make([]int32, n+1)
+	var list []int32
+	for c := 0; c < n; c++ {
+		g.candStart[c] = int32(len(g.cand))
+		cx, cy := c%g.nx, c/g.nx
+		x0, y0 := g.minX+float64(cx)*g.cell, g.minY+float64(cy)*g.cell
+		x1, y1 := x0+g.cell, y0+g.cell
+		_, j0, ok := g.nearestPos(orb.Point{x0 + g.cell/2, y0 + g.cell/2}, math.Inf(1), -1)
+		if !ok {
+			continue
+		}
+		q := g.pts[j0]
+		fx := max(math.Abs(q[0]-x0), math.Abs(q[0]-x1))
+		fy := max(math.Abs(q[1]-y0), math.Abs(q[1]-y1))
+		u := math.Sqrt(fx*fx+fy*fy) + 1e-3
+		list = list[:0]
+		a0, b0 := g.cellXY(orb.Point{x0 - u, y0 - u})
+		a1, b1 := g.cellXY(orb.Point{x1 + u, y1 + u})
+		a0, b0 = max(a0, 0), max(b0, 0)
+		a1, b1 = min(a1, g.nx-1), min(b1, g.ny-1)
+		u2 := u * u
+	scan:
+		for y := b0; y <= b1; y++ {
+			row := y * g.nx
+			for j := g.start[row+a0]; j < g.start[row+a1+1]; j++ {
+				p := g.pts[j]
+				dx := max(x0-p[0], 0, p[0]-x1)
+				dy := max(y0-p[1], 0, p[1]-y1)
+				if dx*dx+dy*dy <= u2 {
+					if len(list) == maxCandidates {
+						list = list[:0]
+						break scan
+					}
+					list = append(list, j)
+				}
+			}
+		}
+		for _, j := range list {
+			g.cand = append(g.cand, g.pts[j])
+			g.candPos = append(g.candPos, j)
+			g.candID = append(g.candID, g.ids[j])
+		}
+	}
+	g.candStart[n] = int32(len(g.cand))
 }
 
 // newPointGrid builds a grid over pts (ids[i] is the id of pts[i]) with about
@@ -66,6 +135,7 @@ func newPointGrid(pts []orb.Point, ids []int32, perCell float64) *pointGrid {
 		g.pts[j] = p
 		g.ids[j] = ids[i]
 	}
+	g.buildCandidates()
 	return g
 }
 
@@ -138,6 +208,29 @@ func (g *pointGrid) nearestPos(p orb.Point, maxDist float64, hint int32) (float6
 		return 0, -1, false
 	}
 	cx, cy := g.cellXY(p)
+	if g.candStart != nil && cx >= 0 && cy >= 0 && cx < g.nx && cy < g.ny {
+		c := cy*g.nx + cx
+		if lo, hi := g.candStart[c], g.candStart[c+1]; lo < hi {
+			best2, bestID, bestPos := math.Inf(1), int32(-1), int32(-1)
+			cand, ids := g.cand[lo:hi], g.candID[lo:hi]
+			for k, q := range cand {
+				dx, dy := q[0]-p[0], q[1]-p[1]
+				d2 := dx*dx + dy*dy
+				if d2 < best2 || (d2 == best2 && ids[k] < bestID) {
+					best2, bestID, bestPos = d2, ids[k], g.candPos[int(lo)+k]
+				}
+			}
+			if best2 > maxDist*maxDist {
+				return 0, -1, false
+			}
+			return math.Sqrt(best2), bestPos, true
+		}
+	}
+	return g.ringNearest(p, cx, cy, maxDist, hint)
+}
+
+// ringNearest is the ring-by-ring search of nearestPos.
+func (g *pointGrid) ringNearest(p orb.Point, cx, cy int, maxDist float64, hint int32) (float64, int32, bool) {
 	best2 := math.Inf(1)
 	bestID := int32(-1)
 	bestPos := int32(-1)
@@ -148,11 +241,16 @@ func (g *pointGrid) nearestPos(p orb.Point, maxDist float64, hint int32) (float6
 	}
 	// Rings beyond which no cell of the grid lies.
 	maxR := max(abs(cx), abs(cx-g.nx+1), abs(cy), abs(cy-g.ny+1))
+	// edge: the distance from p to the border of its own cell (p is inside
+	// that cell, possibly outside the grid but then r counts from there),
+	// less 1 mm slack for rounding in the cell bounds.
+	fx := p[0] - (g.minX + float64(cx)*g.cell)
+	fy := p[1] - (g.minY + float64(cy)*g.cell)
+	edge := max(min(fx, g.cell-fx, fy, g.cell-fy)-1e-3, 0)
 	for r := 0; r <= maxR; r++ {
-		// Any point in ring r lies at least (r-1)*cell from p (p is inside
-		// its own cell, possibly outside the grid but then r counts from there).
-		lower := float64(r-1) * g.cell
-		if lower > 0 && (lower*lower > best2 || lower > maxDist) {
+		// Any point in ring r >= 1 lies at least (r-1)*cell + edge from p.
+		lower := float64(r-1)*g.cell + edge
+		if r > 0 && lower > 0 && (lower*lower > best2 || lower > maxDist) {
 			break
 		}
 		if r == 0 {

@@ -57,15 +57,18 @@ func clampCell(f float64, n uint32) uint32 {
 // radixByKey sorts order (in input order on entry) by key, ties by input
 // index: a stable LSD radix sort on the 32 bits a Hilbert key of order 16
 // uses (keys are below 1<<32), 11 bits per pass. It returns the sorted
-// slice (order itself or its scratch copy).
-func radixByKey(order []ordered) []ordered {
+// slice (order itself or its scratch copy). tmp is the scratch copy when
+// len(tmp) >= len(order) (nil: allocated).
+func radixByKey(order, tmp []ordered) []ordered {
 	const bits, passes = 11, 3
 	const buckets = 1 << bits
 	if len(order) < 2 {
 		return order
 	}
-	tmp := make([]ordered, len(order))
-	src, dst := order, tmp
+	if len(tmp) < len(order) {
+		tmp = make([]ordered, len(order))
+	}
+	src, dst := order, tmp[:len(order)]
 	var count [buckets]int
 	for pass := 0; pass < passes; pass++ {
 		shift := uint(pass * bits)

@@ -76,6 +76,7 @@ func metricCodeOf(m string) metricCode {
 type compiled struct {
 	p           *Profile
 	nSiteOnly   int // site-only criteria; the prepass stride is nSiteOnly+2
+	nSpatial    int // spatial criteria; the spatial record stride is nSpatial+1
 	flex        bool
 	crit        []compCrit
 	kos         []compKO
@@ -89,6 +90,7 @@ type compCrit struct {
 	metric   metricCode
 	siteOnly bool      // needs only the site itself: precomputed in input order (see prepass)
 	pre      int       // index among the site-only criteria
+	spat     int       // index among the spatial criteria (distance, count_within, zone)
 	slot     int       // lookup slot for distance, count_within, zone
 	dropped  bool      // layer not loaded: missing for every site
 	attrNum  []float64 // zone + numeric attribute: the attribute parsed per feature (NaN if not a number)
@@ -226,6 +228,8 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 		}
 		switch cc.metric {
 		case mDistance, mCountWithin, mZone:
+			cc.spat = cp.nSpatial
+			cp.nSpatial++
 		default:
 			cc.siteOnly, cc.pre = true, cp.nSiteOnly
 			cp.nSiteOnly++
@@ -629,7 +633,8 @@ type explained struct {
 // (len nSiteOnly+2): the subscore of each site-only criterion (NaN when
 // missing), the number of metric knock-outs that fire, and the capacity
 // units (NaN when unknown). It needs no spatial lookup, so it runs over the
-// sites in input order (sequential memory), before the Hilbert-ordered pass.
+// sites in input order (sequential memory), after the Hilbert-ordered
+// spatial pass, just before the site's entries are combined.
 func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
 	sc.capU, sc.capOK = sc.capacityUnits(cp)
 	for i := range cp.crit {
@@ -662,8 +667,9 @@ func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
 // per-criterion explanation and the knock-out reasons; the numbers are the
 // same either way (one code path). With pre not nil (compact path, ex nil)
 // the site-only criteria, metric knock-outs and capacity come from the
-// prepass and the site itself is not read.
-func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained, pre []float64) {
+// prepass; with spat not nil as well, the spatial criteria and zone
+// knock-outs come from spatialPart and no lookup answer in sc is read.
+func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained, pre, spat []float64) {
 	if pre != nil {
 		c := pre[cp.nSiteOnly+1]
 		sc.capU, sc.capOK = int(c), !math.IsNaN(c)
@@ -683,6 +689,9 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained,
 		var ok bool
 		if pre != nil && cc.siteOnly {
 			n = pre[cc.pre]
+			ok = !math.IsNaN(n)
+		} else if spat != nil {
+			n = spat[cc.spat]
 			ok = !math.IsNaN(n)
 		} else {
 			v := e.metric(cp, cc, sc)
@@ -730,7 +739,11 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained,
 	ent.Score = score
 	var ko int
 	if pre != nil {
-		ko = int(pre[cp.nSiteOnly]) + e.zoneKnockouts(cp, sc)
+		if spat != nil {
+			ko = int(pre[cp.nSiteOnly]) + int(spat[cp.nSpatial])
+		} else {
+			ko = int(pre[cp.nSiteOnly]) + e.zoneKnockouts(cp, sc)
+		}
 	} else {
 		ko = e.knockouts(cp, sc, ex)
 	}
@@ -741,6 +754,33 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained,
 		ent.CapacityUnits = int32(sc.capU)
 		ent.CapacityPeople = int32(math.Floor(float64(sc.capU)*cp.capacity.PersonsPerUnit + 1e-9))
 	}
+}
+
+// spatialPart writes the spatial part of scoreSite for the site in sc
+// (after lookup) into out (len nSpatial+1): the subscore of each distance,
+// count_within and zone criterion (NaN when missing) and the number of zone
+// knock-out reasons. The values are computed exactly as scoreSite does;
+// the compact path computes them in Hilbert order and combines them with
+// the prepass in input order.
+func (e *Engine) spatialPart(cp *compiled, sc *siteCtx, out []float64) {
+	for i := range cp.crit {
+		cc := &cp.crit[i]
+		if cc.siteOnly {
+			continue
+		}
+		var n float64
+		var ok bool
+		if cc.outside && !cc.dropped && !sc.noGeom && len(sc.zoneHits[cc.slot]) == 0 {
+			n, ok = cc.outsideN, cc.outsideOK
+		} else {
+			n, ok = sc.normaliseCached(cc, e.metric(cp, cc, sc))
+		}
+		if !ok {
+			n = math.NaN()
+		}
+		out[cc.spat] = n
+	}
+	out[cp.nSpatial] = float64(e.zoneKnockouts(cp, sc))
 }
 
 // zoneKnockouts counts the zone knock-out reasons (the compact path).
