@@ -592,35 +592,22 @@ func (sc *siteCtx) capacityUnits(cp *compiled) (int, bool) {
 // lowercased once; buf is scratch for the lowercased value.
 func (cc *compCrit) normalise(v value, buf *[]byte) (float64, bool) {
 	c := cc.c
-	switch c.Function {
-	case FuncLinear:
-		x, ok := v.asNum()
-		if !ok {
-			return 0, false
-		}
-		return linear(c.Thresholds, c.Scores, x), true
-	case FuncStep:
-		x, ok := v.asNum()
-		if !ok {
-			return 0, false
-		}
-		return step(c.Thresholds, c.Scores, x), true
-	case FuncCategorical:
-		s, ok := v.asText()
-		if !ok {
-			return 0, false
-		}
-		*buf = appendLower((*buf)[:0], s)
-		for j, ms := range cc.lowMatch {
-			for _, m := range ms {
-				if bytes.Contains(*buf, m) {
-					return c.Categories[j].Score, true
-				}
+	if c.Function != FuncCategorical {
+		return c.normalise(v)
+	}
+	s, ok := v.asText()
+	if !ok {
+		return 0, false
+	}
+	*buf = appendLower((*buf)[:0], s)
+	for j, ms := range cc.lowMatch {
+		for _, m := range ms {
+			if bytes.Contains(*buf, m) {
+				return c.Categories[j].Score, true
 			}
 		}
-		return *c.Default, true
 	}
-	return c.normalise(v)
+	return *c.Default, true
 }
 
 // explained receives the explanation of one site under one profile.
