@@ -1,19 +1,14 @@
 package matching
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Business-case parameter names: the keys in the parameter file, the API
@@ -128,27 +123,11 @@ func LoadBusinessCaseParams(path string) (BusinessCaseParams, error) {
 // a file is a complete parameter set, not a patch.
 func ParseBusinessCaseParams(b []byte, name string) (BusinessCaseParams, error) {
 	var p BusinessCaseParams
-	if strings.HasSuffix(strings.ToLower(name), ".json") {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			return BusinessCaseParams{}, fmt.Errorf("business case %s: %v: %w", name, err, ErrInvalidBusinessCase)
-		}
-	} else {
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
-			return BusinessCaseParams{}, fmt.Errorf("business case %s: %v: %w", name, err, ErrInvalidBusinessCase)
-		}
+	if err := decodeStrict[businessCaseKind](b, name, &p); err != nil {
+		return BusinessCaseParams{}, err
 	}
 	if err := p.Validate(); err != nil {
-		var es BusinessCaseErrors
-		if errors.As(err, &es) {
-			for _, e := range es {
-				e.File = name
-			}
-		}
-		return BusinessCaseParams{}, err
+		return BusinessCaseParams{}, inFile[businessCaseKind](err, name)
 	}
 	return p, nil
 }

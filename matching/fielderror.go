@@ -1,8 +1,14 @@
 package matching
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // errorKind says what a FieldError is about: a scoring profile or
@@ -54,4 +60,38 @@ func (es FieldErrors[K]) Unwrap() []error {
 		out[i] = e
 	}
 	return out
+}
+
+// decodeStrict decodes a user's file into v: JSON when name ends in .json,
+// YAML (which also reads JSON) otherwise; unknown fields are errors that
+// name the file and wrap the kind's sentinel.
+func decodeStrict[K errorKind](b []byte, name string, v any) error {
+	var k K
+	var err error
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err = dec.Decode(v); errors.Is(err, io.EOF) {
+			err = nil // an empty file: Validate says what is missing
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %v: %w", k.what(), name, err, k.sentinel())
+	}
+	return nil
+}
+
+// inFile names the file in every field error of err, and returns err.
+func inFile[K errorKind](err error, name string) error {
+	var es FieldErrors[K]
+	if errors.As(err, &es) {
+		for _, e := range es {
+			e.File = name
+		}
+	}
+	return err
 }

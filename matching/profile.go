@@ -1,19 +1,15 @@
 package matching
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -210,27 +206,11 @@ func LoadProfile(path string) (*Profile, error) {
 // YAML (which also accepts JSON). Unknown fields are errors.
 func ParseProfile(b []byte, name string) (*Profile, error) {
 	var p Profile
-	if strings.HasSuffix(strings.ToLower(name), ".json") {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			return nil, fmt.Errorf("profile %s: %v: %w", name, err, ErrInvalidProfile)
-		}
-	} else {
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("profile %s: %v: %w", name, err, ErrInvalidProfile)
-		}
+	if err := decodeStrict[profileKind](b, name, &p); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
-		var es ProfileErrors
-		if errors.As(err, &es) {
-			for _, e := range es {
-				e.File = name
-			}
-		}
-		return nil, err
+		return nil, inFile[profileKind](err, name)
 	}
 	return &p, nil
 }
