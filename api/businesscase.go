@@ -37,7 +37,7 @@ func (d *Domain) handleBusinessCase(c echo.Context) error {
 	if !ok {
 		return notFound("no site with id %q", c.Param("id"))
 	}
-	use, err := businessCaseUse(c.QueryParam("gebruik"), s.Kind)
+	use, err := siteUse(c.QueryParam("gebruik"), s.Kind)
 	if err != nil {
 		return err
 	}
@@ -87,9 +87,9 @@ func (d *Domain) handleBusinessCase(c echo.Context) error {
 	return sendJSON(c, mediaJSON, bc)
 }
 
-// businessCaseUse reads gebruik; empty means the use of the site's kind
-// (flex for a kavel, transformatie for a gebouw).
-func businessCaseUse(v string, kind store.SiteKind) (matching.Use, error) {
+// siteUse reads gebruik for one site; empty means the use of the site's
+// kind (flex for a kavel, transformatie for a gebouw).
+func siteUse(v string, kind store.SiteKind) (matching.Use, error) {
 	if v == "" {
 		if kind == store.Kavel {
 			return matching.Flex, nil

@@ -173,16 +173,13 @@ func (d *Domain) handleRescore(c echo.Context) error {
 			return paramError(name, "unknown parameter; use gebruik and gewichten")
 		}
 	}
-	use := matching.Use(c.QueryParam("gebruik"))
-	if use == "" {
-		use = matching.Transformatie
-		if s.Kind == store.Kavel {
-			use = matching.Flex
-		}
+	use, err := siteUse(c.QueryParam("gebruik"), s.Kind)
+	if err != nil {
+		return err
 	}
 	base, ok := snap.Profiles[use]
 	if !ok {
-		return paramError("gebruik", "%q is not a use: use flex or transformatie", use)
+		return paramError("gebruik", "no profile scores %s", use)
 	}
 	prof, err := adjustWeights(base, c.QueryParam("gewichten"))
 	if err != nil {
