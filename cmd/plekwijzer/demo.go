@@ -17,7 +17,7 @@ const demoSeed = 20261125
 func runDemo(ctx context.Context, e env) error {
 	fs, _ := newFlags(e, "demo", "[--addr :8080]")
 	addr := fs.String("addr", envOr("PLEKWIJZER_ADDR", ":8080"), "address to listen on")
-	scale := fs.Float64("scale", 1, "size of the synthetic sample (1 = about 2,000 gebouwen and 1,500 kavels)")
+	scale := fs.Float64("scale", 1, "size of the synthetic sample (1 = about 2,500 gebouwen and 1,750 kavels)")
 	if _, err := parseArgs(fs, e.args); err != nil {
 		return err
 	}

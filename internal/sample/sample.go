@@ -47,7 +47,7 @@ type File struct {
 type Options struct {
 	Seed uint64
 	// Scale multiplies the number of sites and context features (default 1:
-	// about 2,000 gebouwen and 1,500 kavels).
+	// about 2,500 gebouwen and 1,750 kavels).
 	Scale float64
 }
 

@@ -84,11 +84,11 @@ func TestGenerateMarksEverythingSynthetic(t *testing.T) {
 		}
 		counts[filepath.Base(f.Path)] = len(rows) - 1
 	}
-	if n := counts["gebouwen.csv"]; n < 1500 || n > 3000 {
+	if n := counts["gebouwen.csv"]; n < 2000 || n > 3000 {
 		t.Errorf("gebouwen: %d rows, want a few thousand", n)
 	}
 	if n := counts["kavels.csv"]; n < 1000 || n > 2500 {
-		t.Errorf("kavels: %d rows, want about 1,500", n)
+		t.Errorf("kavels: %d rows, want about 1,750", n)
 	}
 	if files[len(files)-1].Kind != store.RunKavels || files[len(files)-2].Kind != store.RunGebouwen {
 		t.Errorf("sites must come after the layers: %+v", files[len(files)-2:])
