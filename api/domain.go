@@ -262,7 +262,7 @@ func (d *Domain) handleImport(c echo.Context) error {
 		}
 	}
 	if v := c.FormValue("crs"); v != "" {
-		if opts.CRS, err = geo.ParseCRS(v); err != nil {
+		if opts.CRS, err = geo.ParseDataCRS(v); err != nil {
 			return paramError("crs", "%q: use EPSG:28992 or EPSG:4326", v)
 		}
 	}

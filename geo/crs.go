@@ -86,3 +86,24 @@ func (c CRS) String() string { return string(c) }
 
 // Geographic reports whether the CRS has lon/lat degrees (WGS84 or CRS84).
 func (c CRS) Geographic() bool { return c == WGS84 || c == CRS84 }
+
+// ParseDataCRS is ParseCRS for the coordinates of delivered data, which
+// also come in two close relatives: ETRS89 (EPSG:4258) is read as WGS 84
+// (in the Netherlands they differ by well under 1 m in 2026, within what
+// the RD conversion itself guarantees) and RD New + NAP height
+// (EPSG:7415) as RD New (the height is dropped, as for every Z).
+func ParseDataCRS(s string) (CRS, error) {
+	c, err := ParseCRS(s)
+	if err == nil {
+		return c, nil
+	}
+	v := strings.ToLower(strings.TrimSpace(s))
+	for code, same := range map[string]string{"4258": "4326", "7415": "28992"} {
+		if v == code || strings.HasSuffix(v, ":"+code) || strings.HasSuffix(v, "/"+code) {
+			if c, err := ParseCRS(strings.TrimSuffix(v, code) + same); err == nil {
+				return c, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: %q (use EPSG:28992 (RD New), EPSG:4326 (WGS 84), EPSG:4258 (ETRS89) or EPSG:7415 (RD New + NAP))", ErrUnknownCRS, s)
+}

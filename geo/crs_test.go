@@ -228,3 +228,30 @@ func TestToRDFromRD(t *testing.T) {
 		t.Error("unknown CRS must give nil")
 	}
 }
+
+func TestParseDataCRS(t *testing.T) {
+	for in, want := range map[string]CRS{
+		"EPSG:4258":                  WGS84,
+		"urn:ogc:def:crs:EPSG::4258": WGS84,
+		"http://www.opengis.net/def/crs/EPSG/0/4258": WGS84,
+		"4258":       WGS84,
+		"EPSG:7415":  RDNew,
+		"7415":       RDNew,
+		"EPSG:28992": RDNew,
+		"OGC:CRS84":  CRS84,
+	} {
+		got, err := ParseDataCRS(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDataCRS(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"EPSG:3857", "EPSG:14258", "EPSG:74150", "", "4258x"} {
+		if _, err := ParseDataCRS(in); !errors.Is(err, ErrUnknownCRS) {
+			t.Errorf("ParseDataCRS(%q): err = %v, want ErrUnknownCRS", in, err)
+		}
+	}
+	// The API's own parser stays strict: it serves only what it can label.
+	if _, err := ParseCRS("EPSG:4258"); err == nil {
+		t.Error("ParseCRS accepted EPSG:4258")
+	}
+}

@@ -105,7 +105,7 @@ func (m *Mapping) add(raw map[string]any, top bool) error {
 				return fmt.Errorf("%w: decimal must be comma or dot, not %q", ErrMapping, s)
 			}
 		case top && nk == "crs":
-			c, err := geo.ParseCRS(s)
+			c, err := geo.ParseDataCRS(s)
 			if err != nil {
 				return fmt.Errorf("%w: crs %q: use EPSG:28992 (RD New) or EPSG:4326 (WGS84)", ErrMapping, s)
 			}

@@ -23,7 +23,7 @@ func crsFromPRJ(wkt string) (crs geo.CRS, ok bool) {
 		return "", false
 	}
 	if m := prjAuthority.FindStringSubmatch(s); m != nil {
-		if c, err := geo.ParseCRS("EPSG:" + m[1]); err == nil {
+		if c, err := geo.ParseDataCRS("EPSG:" + m[1]); err == nil {
 			if c == geo.CRS84 {
 				c = geo.WGS84
 			}
@@ -43,7 +43,8 @@ func crsFromPRJ(wkt string) (crs geo.CRS, ok bool) {
 	}
 	geographic := strings.HasPrefix(u, "GEOGCS") || strings.HasPrefix(u, "GEOGCRS") || strings.HasPrefix(u, "GEODCRS")
 	if geographic && (strings.Contains(norm, "GCS WGS 1984") || strings.Contains(norm, "WGS 84") ||
-		strings.Contains(norm, "WGS84") || strings.Contains(norm, "WGS 1984")) {
+		strings.Contains(norm, "WGS84") || strings.Contains(norm, "WGS 1984") ||
+		strings.Contains(norm, "ETRS89") || strings.Contains(norm, "ETRS 1989")) {
 		return geo.WGS84, true
 	}
 	return "", false

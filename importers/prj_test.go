@@ -127,6 +127,8 @@ func TestCRSFromPRJ(t *testing.T) {
 		{"Esri GCS_WGS_1984", prjEsriWGS84, geo.WGS84},
 		{"WKT2 WGS 84", prjWKT2WGS84, geo.WGS84},
 		{"UTM zone 31N: unknown", prjEsriUTM31, ""},
+		{"Esri GCS_ETRS_1989: read as WGS 84", `GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]`, geo.WGS84},
+		{"ETRS89 by EPSG code", `GEOGCS["ETRS89",AUTHORITY["EPSG","4258"]]`, geo.WGS84},
 		{"RD by name only, no authority", `PROJCS["Amersfoort / RD New",GEOGCS["Amersfoort"],PROJECTION["Oblique_Stereographic"]]`, geo.RDNew},
 		{"Amersfoort geographic: unknown", `GEOGCS["GCS_Amersfoort",DATUM["D_Amersfoort"]]`, ""},
 		{"BOM and blank", "\xef\xbb\xbf  ", ""},

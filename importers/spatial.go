@@ -54,19 +54,20 @@ func trimDecimalZeros(s string) string {
 
 // crsFromEPSG maps an EPSG code to a CRS plekwijzer supports.
 func crsFromEPSG(code int64) (geo.CRS, bool) {
-	switch code {
-	case 28992:
-		return geo.RDNew, true
-	case 4326:
-		return geo.WGS84, true
+	c, err := geo.ParseDataCRS(fmt.Sprintf("EPSG:%d", code))
+	if err != nil {
+		return "", false
 	}
-	return "", false
+	if c == geo.CRS84 {
+		c = geo.WGS84
+	}
+	return c, true
 }
 
 // crsFromName parses a CRS name (EPSG:28992, URN, URI, CRS84). CRS84 is
 // reported as geo.WGS84: plekwijzer stores WGS 84 as lon/lat either way.
 func crsFromName(name string) (geo.CRS, error) {
-	c, err := geo.ParseCRS(name)
+	c, err := geo.ParseDataCRS(name)
 	if err != nil {
 		return "", err
 	}

@@ -27,7 +27,7 @@ var importKinds = map[string]store.RunKind{
 func runImport(ctx context.Context, e env) error {
 	fs, db := newFlags(e, "import", "gebouwen|kavels|adressen|laag|gemeenten|regios FILE [flags]")
 	mapping := fs.String("mapping", "", "column mapping file (YAML or JSON) for columns plekwijzer does not recognise")
-	crs := fs.String("crs", "", "coordinate system of the file: EPSG:28992 (RD New) or EPSG:4326 (WGS84); default: detected")
+	crs := fs.String("crs", "", "coordinate system of the file: EPSG:28992 (RD New) or EPSG:4326 (WGS84), also EPSG:4258 (ETRS89) and EPSG:7415 (RD New + NAP); default: detected")
 	sheet := fs.String("sheet", "", "XLSX sheet or GeoPackage layer to read (default: the first)")
 	soort := fs.String("soort", "", "for laag: the layer kind, e.g. ov_halte, supermarkt, huisarts, natura2000, geluid, or your own")
 	bron := fs.String("bron", "", "source name stored with the sites (default: from the file name)")
@@ -54,9 +54,9 @@ func runImport(ctx context.Context, e env) error {
 		return usageError{"laag needs --soort KIND, e.g. --soort ov_halte"}
 	}
 	if *crs != "" {
-		c, err := geo.ParseCRS(*crs)
+		c, err := geo.ParseDataCRS(*crs)
 		if err != nil {
-			return usageError{fmt.Sprintf("--crs %q: %v; use EPSG:28992 or EPSG:4326", *crs, err)}
+			return usageError{fmt.Sprintf("--crs: %v", err)}
 		}
 		opts.CRS = c
 	}
