@@ -185,18 +185,22 @@ func siteLayer(id, title, desc string, sites []store.Site, kind store.SiteKind, 
 }
 
 func candidateLayer(id, title, desc string, set *matching.ScoreSet, sites map[string]store.Site, n names) Layer {
-	props := append(siteProperties(),
-		Property{Name: "gebruik", Type: TypeString, Description: "flex or transformatie"},
-		Property{Name: "profiel", Type: TypeString, Description: "scoring profile"},
+	// The outcome comes first, right after the name, so that tables (HTML,
+	// CSV, QGIS attribute tables) show it without scrolling.
+	site := siteProperties()
+	props := append([]Property{site[0]},
 		Property{Name: "score", Type: TypeNumber, Description: "0-100, the sum of the criteria's contributions"},
 		Property{Name: "eligible", Type: TypeBoolean, Description: "false when a knock-out applies"},
-		Property{Name: "knockouts", Type: TypeString, Description: "knock-out reasons, separated by '; '"},
+		Property{Name: "rank_in_region", Type: TypeInteger, Description: "rank among the eligible sites of the centrumgemeente region; 0 when not eligible"},
 		Property{Name: "capacity_units", Type: TypeInteger},
 		Property{Name: "capacity_people", Type: TypeInteger},
+		Property{Name: "knockouts", Type: TypeString, Description: "knock-out reasons, separated by '; '"},
+		Property{Name: "gebruik", Type: TypeString, Description: "flex or transformatie"},
+		Property{Name: "profiel", Type: TypeString, Description: "scoring profile"},
 		Property{Name: "capacity_assumptions", Type: TypeString},
-		Property{Name: "rank_in_region", Type: TypeInteger, Description: "rank among the eligible sites of the centrumgemeente region; 0 when not eligible"},
 		Property{Name: "criteria", Type: TypeString, Description: "per criterion name, value, unit, normalised, weight and contribution, as JSON"},
 	)
+	props = append(props, site[1:]...)
 	l := Layer{Collection: Collection{ID: id, Title: title, Description: desc,
 		Keywords: []string{"woonplek", string(set.Use)}, Properties: props}}
 	for _, r := range set.Results {
