@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
+	"github.com/plekwijzer/plekwijzer/data"
+	"github.com/plekwijzer/plekwijzer/geo"
 	"github.com/plekwijzer/plekwijzer/matching"
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -270,6 +275,9 @@ func regionLayer(sums []matching.RegionSummary, gemeenten []store.Gemeente, memb
 			geoms[m.Centrumgemeente] = append(geoms[m.Centrumgemeente], g...)
 		}
 	}
+	for code, outline := range regionOutlines(members) {
+		geoms[code] = outline
+	}
 	l := Layer{Collection: Collection{ID: CollRegios, Title: "Centrumgemeente-regio's",
 		Description: "One region per centrumgemeente: its member municipalities, candidates, eligible capacity, need, target and gap. 'geen gegevens' where no demand figure is known. " + dataCredit,
 		Keywords:    []string{"centrumgemeente", "regio"},
@@ -296,6 +304,43 @@ func regionLayer(sums []matching.RegionSummary, gemeenten []store.Gemeente, memb
 		}})
 	}
 	return l
+}
+
+// regionOutlines returns the dissolved outline (RD New) from the embedded
+// regios.geojson of every region whose members are exactly those the
+// embedded table gives it. A region the user's own table changed keeps the
+// polygons of its gemeenten (plekwijzer has no polygon union).
+func regionOutlines(members []store.RegionMember) map[string]orb.MultiPolygon {
+	b, err := fs.ReadFile(data.Files, "regios.geojson")
+	if err != nil {
+		return nil
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		return nil
+	}
+	have := map[string][]string{}
+	for _, m := range members {
+		have[m.Centrumgemeente] = append(have[m.Centrumgemeente], m.Gemeente)
+	}
+	out := map[string]orb.MultiPolygon{}
+	for _, f := range fc.Features {
+		code := f.Properties.MustString("centrumgemeente_statcode", "")
+		want := strings.Split(f.Properties.MustString("gemeenten", ""), ",")
+		got := slices.Clone(have[code])
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			continue
+		}
+		switch g := geo.ToRD(f.Geometry, geo.WGS84).(type) {
+		case orb.MultiPolygon:
+			out[code] = g
+		case orb.Polygon:
+			out[code] = orb.MultiPolygon{g}
+		}
+	}
+	return out
 }
 
 func contextLayers(features []store.Feature) []Layer {

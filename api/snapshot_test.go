@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"github.com/plekwijzer/plekwijzer/geo"
 	"github.com/plekwijzer/plekwijzer/matching"
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -60,11 +62,26 @@ func TestBuildSnapshot(t *testing.T) {
 	if n := len(layerByID(t, snap, CollGemeenten).Features); n != len(gemeenten) {
 		t.Errorf("gemeenten layer: %d features, store %d", n, len(gemeenten))
 	}
-	// Each region's geometry is the union of its members' (multi)polygons:
-	// at least one polygon per member municipality.
+	// With the embedded region table each region is its dissolved outline
+	// from data/regios.geojson: one geometry with the area of its members
+	// together (to 1%), covering each member's interior point.
 	perCG := map[string]int{}
+	area := map[string]float64{}
+	byCode := map[string]store.Gemeente{}
+	for _, g := range gemeenten {
+		byCode[g.Code] = g
+	}
 	for _, m := range members {
 		perCG[m.Centrumgemeente]++
+		area[m.Centrumgemeente] += geo.Area(byCode[m.Gemeente].Geometry)
+	}
+	memberPolys, regionPolys := 0, 0
+	for _, g := range gemeenten {
+		if mp, ok := g.Geometry.(orb.MultiPolygon); ok {
+			memberPolys += len(mp)
+		} else {
+			memberPolys++
+		}
 	}
 	reg := layerByID(t, snap, CollRegios)
 	if len(reg.Features) != len(perCG) || len(snap.Regions) != len(perCG) {
@@ -76,12 +93,16 @@ func TestBuildSnapshot(t *testing.T) {
 			t.Errorf("region %s: geometry %T, want MultiPolygon", f.ID, f.Geometry)
 			continue
 		}
-		if len(mp) < perCG[f.ID] {
-			t.Errorf("region %s: %d polygons for %d member gemeenten", f.ID, len(mp), perCG[f.ID])
+		regionPolys += len(mp)
+		if a := geo.Area(mp); math.Abs(a-area[f.ID]) > 0.01*area[f.ID] {
+			t.Errorf("region %s: area %.0f m², members together %.0f m²", f.ID, a, area[f.ID])
 		}
 		if f.Properties["gemeenten"] != perCG[f.ID] {
 			t.Errorf("region %s: gemeenten %v, want %d", f.ID, f.Properties["gemeenten"], perCG[f.ID])
 		}
+	}
+	if regionPolys*2 > memberPolys {
+		t.Errorf("regions have %d polygons, their gemeenten %d: the outlines are not dissolved", regionPolys, memberPolys)
 	}
 
 	// Site layers split by kind and carry resolved names.
@@ -180,5 +201,28 @@ func TestBuildSnapshotEmptyStore(t *testing.T) {
 		if rec.Code != 200 {
 			t.Errorf("%s on an empty store: %d %s", id, rec.Code, rec.Body.String())
 		}
+	}
+}
+
+// A region the user's own table changed keeps its members' polygons.
+func TestRegionOutlinesOnlyForUnchangedRegions(t *testing.T) {
+	members := []store.RegionMember{
+		{Gemeente: "GM0344", Centrumgemeente: "GM0344"}, // Utrecht alone: changed
+	}
+	if got := regionOutlines(members); len(got) != 0 {
+		t.Errorf("outlines for a changed table: %v regions", len(got))
+	}
+	st := fixtureStore(t)
+	all, err := st.Regions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := regionOutlines(all)
+	cg := map[string]bool{}
+	for _, m := range all {
+		cg[m.Centrumgemeente] = true
+	}
+	if len(out) != len(cg) {
+		t.Errorf("embedded table: outlines for %d of %d regions", len(out), len(cg))
 	}
 }
