@@ -62,7 +62,9 @@ func serve(ctx context.Context, e env, st *store.Store, o serveOptions) error {
 	}
 	dom.Register(srv)
 	go dom.Watch(ctx, 10*time.Second)
-	fmt.Fprintf(e.stderr, "plekwijzer: serving %d sites on http://%s/ (OGC API - Features; QGIS/GDAL: OAPIF)\n", len(dom.Snapshot().Sites), displayAddr(o.addr))
+	base := "http://" + displayAddr(o.addr)
+	fmt.Fprintf(e.stderr, "plekwijzer: serving %d sites on %s/ (OGC API - Features; QGIS/GDAL: OAPIF)\n", len(dom.Snapshot().Sites), base)
+	fmt.Fprintf(e.stderr, "plekwijzer: map for advisers: %s/kaart\n", base)
 	return srv.Run(ctx)
 }
 
