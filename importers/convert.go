@@ -2,8 +2,10 @@ package importers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,14 +114,15 @@ func (c *converter) needLocation(geocode bool) error {
 	if c.loc.hasSource(c.t) {
 		return nil
 	}
-	if geocode && (c.has(FieldPostcode, FieldHuisnummer) || c.has(FieldPostcode, FieldAdres) || c.has(FieldAdres)) {
+	if geocode && (c.has(FieldPostcode, FieldHuisnummer) || c.has(FieldPostcode, FieldAdres) || c.has(FieldAdres) ||
+		c.has(FieldStraat, FieldHuisnummer, FieldPlaats)) {
 		return nil
 	}
 	what := "no location columns: need x and y (RD New), lat and lon (WGS84) or a WKT geometry"
 	fields := []string{FieldX, FieldY, FieldLat, FieldLon, FieldWKT}
 	if geocode {
-		what += ", or postcode and huisnummer (found through imported BAG addresses)"
-		fields = append(fields, FieldPostcode, FieldHuisnummer)
+		what += ", or postcode and huisnummer, or straat, huisnummer and plaats (found through imported BAG addresses)"
+		fields = append(fields, FieldPostcode, FieldHuisnummer, FieldStraat, FieldPlaats)
 	}
 	return c.missing(what, fields...)
 }
@@ -252,30 +255,79 @@ func (c *converter) location(r Record, a store.Address, addrErrs []store.RowErro
 		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Message: "no location: fill x and y, lat and lon, or the geometry"})
 		return nil, nil, false
 	}
-	if len(addrErrs) > 0 {
-		c.rowErrs = append(c.rowErrs, addrErrs...)
-		return nil, nil, false
+	route := geocodeRouteOf(a)
+	for _, e := range addrErrs {
+		// An unreadable postcode leaves the street route open.
+		if route != routeStreet || e.Column != c.cols[FieldPostcode] {
+			c.rowErrs = append(c.rowErrs, addrErrs...)
+			return nil, nil, false
+		}
 	}
-	if a.Postcode == "" || a.Huisnummer == 0 {
+	if route == routeNone {
 		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row,
-			Message: "no location: fill x and y, lat and lon, the geometry, or postcode and huisnummer"})
+			Message: "no location: fill x and y, lat and lon, the geometry, postcode and huisnummer, or straat, huisnummer and plaats"})
 		return nil, nil, false
 	}
 	p, found, err := geocode(c.ctx, c.lookup, a)
-	if err != nil {
-		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Message: err.Error()})
-		return nil, nil, false
+	if err == nil && found {
+		return p, nil, true
 	}
-	if !found {
-		f := FieldPostcode
-		if c.cols[f] == "" {
-			f = FieldAdres
+	what := describeAddress(a, route)
+	e := store.RowError{Row: r.Row, Value: clip(what)}
+	if route == routePostcode {
+		e.Column = c.addressColumn(r, FieldPostcode)
+		if !found {
+			e.Message = fmt.Sprintf("address %s not found in the BAG address layer (looked up by postcode and huisnummer); check %s, or %s",
+				what, c.columnList(r, FieldPostcode, FieldHuisnummer), msgImportBAG)
 		}
-		c.rowErrs = append(c.rowErrs, store.RowError{Row: r.Row, Column: c.cols[f],
-			Value: strings.TrimSpace(a.Postcode + " " + fmt.Sprint(a.Huisnummer) + a.Toevoeging), Message: msgAddressNotFound})
-		return nil, nil, false
+	} else {
+		e.Column = c.addressColumn(r, FieldStraat)
+		if !found {
+			e.Message = fmt.Sprintf("address %s not found in the BAG address layer (looked up by straat, huisnummer and plaats, as the row has no postcode); check the spelling in %s or add the postcode; %s",
+				what, c.columnList(r, FieldStraat, FieldHuisnummer, FieldPlaats), msgImportBAG)
+		}
 	}
-	return p, nil, true
+	switch {
+	case errors.Is(err, store.ErrAmbiguous):
+		_, detail, _ := strings.Cut(err.Error(), store.ErrAmbiguous.Error()+": ")
+		e.Message = fmt.Sprintf("address %s is not unique in the BAG address layer (looked up by straat, huisnummer and plaats, as the row has no postcode): %s",
+			what, detail)
+	case err != nil:
+		e.Message = err.Error()
+	}
+	c.rowErrs = append(c.rowErrs, e)
+	return nil, nil, false
+}
+
+// addressColumn returns the column a part f of the address of r was read
+// from: its own column when filled, else the adres column it was split from.
+func (c *converter) addressColumn(r Record, f string) string {
+	if c.val(r, f) != "" || c.cols[FieldAdres] == "" {
+		return c.cols[f]
+	}
+	return c.cols[FieldAdres]
+}
+
+// columnList names the columns the address parts fs of r were read from:
+// `columns "straat", "huisnummer" and "plaats"`.
+func (c *converter) columnList(r Record, fs ...string) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		col := c.addressColumn(r, f)
+		if col == "" || seen[col] {
+			continue
+		}
+		seen[col] = true
+		names = append(names, strconv.Quote(col))
+	}
+	switch len(names) {
+	case 0:
+		return "the address"
+	case 1:
+		return "column " + names[0]
+	}
+	return "columns " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // convertSites converts an inventory of gebouwen or kavels.

@@ -15,17 +15,44 @@ import (
 // AddressLookup finds a BAG address; *store.Store implements it.
 type AddressLookup interface {
 	LookupAddress(ctx context.Context, postcode string, huisnummer int, toevoeging string) (store.BAGAddress, error)
+	LookupAddressByStreet(ctx context.Context, straat string, huisnummer int, toevoeging, plaats string) (store.BAGAddress, error)
 }
 
-// msgAddressNotFound tells the user how to make geocoding work.
-const msgAddressNotFound = "address not found in the BAG address layer: import a BAG address extract first with `plekwijzer import adressen FILE`"
+// msgImportBAG tells the user how to make geocoding work at all.
+const msgImportBAG = "if no BAG address extract is imported yet, import one first with `plekwijzer import adressen FILE`"
+
+// geocodeRoute is how an address was looked up in the BAG address layer.
+type geocodeRoute int
+
+const (
+	routeNone     geocodeRoute = iota // the address is not complete enough
+	routePostcode                     // postcode + huisnummer + toevoeging
+	routeStreet                       // straat + huisnummer + toevoeging + plaats
+)
+
+// geocodeRouteOf returns the route geocode takes for a: the postcode when
+// there is one, else straat and plaats.
+func geocodeRouteOf(a store.Address) geocodeRoute {
+	switch {
+	case a.Huisnummer <= 0:
+		return routeNone
+	case a.Postcode != "":
+		return routePostcode
+	case strings.TrimSpace(a.Straat) != "" && strings.TrimSpace(a.Plaats) != "":
+		return routeStreet
+	}
+	return routeNone
+}
 
 // geocode finds the RD point of an address through the BAG addresses in
-// the store: postcode + huisnummer + toevoeging, falling back to the same
-// postcode and huisnummer without toevoeging (same building). ok is false
-// when the address is not there.
+// the store, by the route geocodeRouteOf picks: postcode + huisnummer +
+// toevoeging, or, without a postcode, straat + huisnummer + toevoeging +
+// plaats. Either falls back to the same address without toevoeging (same
+// building). ok is false when the address is not there; an error wrapping
+// store.ErrAmbiguous means several addresses match.
 func geocode(ctx context.Context, lk AddressLookup, a store.Address) (orb.Point, bool, error) {
-	if lk == nil || a.Postcode == "" || a.Huisnummer == 0 {
+	route := geocodeRouteOf(a)
+	if lk == nil || route == routeNone {
 		return orb.Point{}, false, nil
 	}
 	tries := []string{a.Toevoeging}
@@ -33,15 +60,36 @@ func geocode(ctx context.Context, lk AddressLookup, a store.Address) (orb.Point,
 		tries = append(tries, "")
 	}
 	for _, t := range tries {
-		ba, err := lk.LookupAddress(ctx, a.Postcode, a.Huisnummer, t)
+		var ba store.BAGAddress
+		var err error
+		if route == routePostcode {
+			ba, err = lk.LookupAddress(ctx, a.Postcode, a.Huisnummer, t)
+		} else {
+			ba, err = lk.LookupAddressByStreet(ctx, a.Straat, a.Huisnummer, t, a.Plaats)
+		}
 		if err == nil {
 			return ba.Point, true, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return orb.Point{}, false, fmt.Errorf("looking up address %s %d%s: %w", a.Postcode, a.Huisnummer, t, err)
+			return orb.Point{}, false, fmt.Errorf("looking up address %s: %w", describeAddress(a, route), err)
 		}
 	}
 	return orb.Point{}, false, nil
+}
+
+// describeAddress writes a as the route looks it up:
+// "3511AB 12a" or "Kerkstraat 12a, Utrecht".
+func describeAddress(a store.Address, route geocodeRoute) string {
+	nr := fmt.Sprint(a.Huisnummer)
+	if t := strings.TrimSpace(a.Toevoeging); len(t) == 1 {
+		nr += t // "12a", as a huisletter is written
+	} else if t != "" {
+		nr += " " + t
+	}
+	if route == routeStreet {
+		return strings.Join(strings.Fields(a.Straat), " ") + " " + nr + ", " + strings.Join(strings.Fields(a.Plaats), " ")
+	}
+	return a.Postcode + " " + nr
 }
 
 var rePostcode = regexp.MustCompile(`\b(\d{4})\s?([A-Za-z]{2})\b`)

@@ -10,3 +10,7 @@ var ErrNotFound = errors.New("not found")
 // a Save* call is given data the store cannot keep, such as a site without a
 // geometry or the same site twice in one batch. Nothing is written then.
 var ErrInvalid = errors.New("invalid data")
+
+// ErrAmbiguous is returned (wrapped, naming what was looked up and how many
+// records match) when a lookup that must find one record finds several.
+var ErrAmbiguous = errors.New("ambiguous")
