@@ -94,13 +94,7 @@ func BenchmarkScore(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
 			sites, fs := benchScene(n)
-			profiles, err := DefaultProfiles()
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, p := range profiles {
-				p.SiteKinds = []store.SiteKind{store.Kavel, store.Gebouw}
-			}
+			profiles := bothKindsProfiles(b)
 			e := NewEngine(fs, Options{})
 			ctx := context.Background()
 			runtime.GC()
@@ -126,6 +120,7 @@ func BenchmarkScore(b *testing.B) {
 			}
 			var sets []*CompactSet
 			compact := func() {
+				var err error
 				if sets, err = e.ScoreCompact(ctx, sites, profiles...); err != nil {
 					b.Fatal(err)
 				}
@@ -165,13 +160,7 @@ func BenchmarkScoreCompactOnly(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("sites=%d", n), func(b *testing.B) {
 			sites, fs := benchScene(n)
-			profiles, err := DefaultProfiles()
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, p := range profiles {
-				p.SiteKinds = []store.SiteKind{store.Kavel, store.Gebouw}
-			}
+			profiles := bothKindsProfiles(b)
 			e := NewEngine(fs, Options{})
 			ctx := context.Background()
 			runtime.GC()
@@ -186,4 +175,18 @@ func BenchmarkScoreCompactOnly(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N)/float64(len(sites)), "cpu-ns/site")
 		})
 	}
+}
+
+// bothKindsProfiles returns the two default profiles, each applied to both
+// site kinds, so that one benchmark op scores every site for both uses.
+func bothKindsProfiles(b *testing.B) []*Profile {
+	b.Helper()
+	profiles, err := DefaultProfiles()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range profiles {
+		p.SiteKinds = []store.SiteKind{store.Kavel, store.Gebouw}
+	}
+	return profiles
 }
