@@ -319,10 +319,10 @@ func TestETag(t *testing.T) {
 		}
 	}
 	// A new snapshot changes the items ETag.
-	cat := NewMemoryCatalog(testLayers()...)
+	cat := NewMemoryCatalog(Tables(testLayers()...)...)
 	s2, _ := New(cat, Config{Logger: s.log})
 	tag := get(t, s2.Handler(), "/collections/kandidaten/items").Header().Get("ETag")
-	cat.Replace(testLayers()[:1]...)
+	cat.Replace(Tables(testLayers()[:1]...)...)
 	if rec := get(t, s2.Handler(), "/collections/kandidaten/items", "If-None-Match", tag); rec.Code != 200 {
 		t.Errorf("after Replace: %d, want 200", rec.Code)
 	}

@@ -33,7 +33,7 @@ func (d *Domain) handleBusinessCase(c echo.Context) error {
 		return err
 	}
 	snap := d.snap.Load()
-	s, ok := snap.Sites[c.Param("id")]
+	s, idx, ok := snap.Site(c.Param("id"))
 	if !ok {
 		return notFound("no site with id %q", c.Param("id"))
 	}
@@ -41,11 +41,9 @@ func (d *Domain) handleBusinessCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var r *matching.Result
-	if set := snap.Scores[use]; set != nil {
-		r = set.ByID(s.ID)
-	}
-	if r == nil {
+	res, scored := snap.Result(use, idx)
+	r := &res
+	if !scored {
 		return paramError("gebruik", "site %s (%s) is not scored for %s; try the other use", s.ID, s.Kind, use)
 	}
 	p := matching.DefaultBusinessCaseParams()
@@ -82,7 +80,7 @@ func (d *Domain) handleBusinessCase(c echo.Context) error {
 		return fmt.Errorf("business case %s: %w", s.ID, err)
 	}
 	if format == formatCSV {
-		return sendBusinessCaseCSV(c, s, &bc)
+		return sendBusinessCaseCSV(c, *s, &bc)
 	}
 	return sendJSON(c, mediaJSON, bc)
 }

@@ -3,10 +3,7 @@ package api
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
-	"sync/atomic"
-	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -24,12 +21,17 @@ const (
 )
 
 // Property describes one feature property of a collection. Every property
-// is queryable: it can be used as a query parameter, in sortby and in filter.
+// but a Computed one is queryable: it can be used as a query parameter, in
+// sortby and in filter.
 type Property struct {
 	Name        string
 	Type        string // TypeString, TypeNumber, TypeInteger, TypeBoolean or TypeDate
 	Title       string // optional human title
 	Description string
+	// Computed properties (explanations) are built on demand for the
+	// features a response holds; they are not queryable and cannot be
+	// sorted or filtered on.
+	Computed bool
 }
 
 // Collection describes a feature collection.
@@ -44,6 +46,12 @@ type Collection struct {
 	Properties []Property
 }
 
+// Queryable returns the queryable (not Computed) property called name.
+func (c Collection) Queryable(name string) (Property, bool) {
+	p, ok := c.Property(name)
+	return p, ok && !p.Computed
+}
+
 // Property returns the property called name.
 func (c Collection) Property(name string) (Property, bool) {
 	for _, p := range c.Properties {
@@ -56,23 +64,34 @@ func (c Collection) Property(name string) (Property, bool) {
 
 // Feature is one feature, with its geometry in RD New (EPSG:28992, metres).
 // Property values are nil, bool, string, numbers, time.Time or pointers to
-// those.
+// those. A catalog materialises Features only for what a response holds.
 type Feature struct {
 	ID         string
 	Geometry   orb.Geometry
 	Properties map[string]any
 }
 
-// Catalog is where the server reads collections and features from.
-// Implementations must be safe for concurrent use; returned slices must not
-// be modified by either side.
+// Catalog is where the server reads collections and features from, in the
+// shape of pg_featureserv's catalog: the handlers parse and validate the
+// request into a Query, the catalog selects, sorts and pages. Implementations
+// must be safe for concurrent use and honour ctx in long work; returned
+// values must not be modified by either side.
 type Catalog interface {
 	// Collections lists the collections in a stable order.
 	Collections(ctx context.Context) ([]Collection, error)
-	// Features returns all features of a collection in stable order of ID
-	// (see CompareIDs), or an error wrapping ErrCollectionNotFound.
-	Features(ctx context.Context, collection string) ([]Feature, error)
+	// Items selects the features of collection that match q, orders them by
+	// q.Sort (then by ID, see CompareIDs) and calls fn for those from
+	// q.Offset on, at most q.Limit of them (all when q.Limit < 0), until fn
+	// returns an error. It returns the number of matching features
+	// (numberMatched), or an error wrapping ErrCollectionNotFound.
+	Items(ctx context.Context, collection string, q Query, fn func(*Feature) error) (matched int, err error)
+	// Item returns one feature, or an error wrapping ErrCollectionNotFound
+	// or ErrFeatureNotFound.
+	Item(ctx context.Context, collection, id string) (*Feature, error)
 }
+
+// ErrFeatureNotFound is returned by a Catalog for an unknown feature id.
+var ErrFeatureNotFound = errors.New("feature not found")
 
 // Versioned is implemented by catalogs that can tell when their content
 // changed; the server then derives ETags from the version and the URL
@@ -83,100 +102,12 @@ type Versioned interface {
 	Version() string
 }
 
-// Layer is one collection with its features, the unit MemoryCatalog holds.
+// Layer is one collection with materialised features: the convenient form
+// for small collections (municipalities, regions, context layers) and tests.
+// MemoryCatalog holds it as a Table (see LayerTable).
 type Layer struct {
 	Collection Collection
 	Features   []Feature
-}
-
-// MemoryCatalog is a Catalog held in memory. Its content is an immutable
-// snapshot that Replace swaps atomically, so readers never see a half
-// import and never block.
-type MemoryCatalog struct {
-	snap atomic.Pointer[memorySnapshot]
-}
-
-type memorySnapshot struct {
-	collections []Collection
-	features    map[string][]Feature
-	version     string
-}
-
-// NewMemoryCatalog returns a catalog holding layers (see Replace).
-func NewMemoryCatalog(layers ...Layer) *MemoryCatalog {
-	m := &MemoryCatalog{}
-	m.Replace(layers...)
-	return m
-}
-
-// Replace swaps in a new snapshot made of layers. Features are copied into
-// ID order (the Feature values themselves are shared: do not modify them
-// afterwards); an empty Collection.Bound is computed from the geometries.
-// A later layer with the same collection ID replaces an earlier one.
-func (m *MemoryCatalog) Replace(layers ...Layer) {
-	s := &memorySnapshot{
-		features: make(map[string][]Feature, len(layers)),
-		version:  strconv.FormatInt(time.Now().UnixNano(), 36),
-	}
-	for _, l := range layers {
-		fs := slices.Clone(l.Features)
-		slices.SortStableFunc(fs, func(a, b Feature) int { return CompareIDs(a.ID, b.ID) })
-		c := l.Collection
-		if c.Bound == (orb.Bound{}) {
-			c.Bound = featuresBound(fs)
-		}
-		if _, dup := s.features[c.ID]; dup {
-			for i := range s.collections {
-				if s.collections[i].ID == c.ID {
-					s.collections[i] = c
-				}
-			}
-		} else {
-			s.collections = append(s.collections, c)
-		}
-		s.features[c.ID] = fs
-	}
-	m.snap.Store(s)
-}
-
-// Collections implements Catalog.
-func (m *MemoryCatalog) Collections(ctx context.Context) ([]Collection, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return m.snap.Load().collections, nil
-}
-
-// Features implements Catalog.
-func (m *MemoryCatalog) Features(ctx context.Context, collection string) ([]Feature, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	fs, ok := m.snap.Load().features[collection]
-	if !ok {
-		return nil, ErrCollectionNotFound
-	}
-	return fs, nil
-}
-
-// Version implements Versioned: it changes with every Replace.
-func (m *MemoryCatalog) Version() string { return m.snap.Load().version }
-
-func featuresBound(fs []Feature) orb.Bound {
-	var b orb.Bound
-	first := true
-	for _, f := range fs {
-		if f.Geometry == nil {
-			continue
-		}
-		fb := f.Geometry.Bound()
-		if first {
-			b, first = fb, false
-		} else {
-			b = b.Union(fb)
-		}
-	}
-	return b
 }
 
 // CompareIDs orders feature IDs: numerically when both are integers,

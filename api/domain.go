@@ -64,7 +64,7 @@ func (d *Domain) rebuild(ctx context.Context) error {
 		return err
 	}
 	d.snap.Store(snap)
-	d.cat.Replace(snap.Layers...)
+	d.cat.Replace(snap.Tables...)
 	d.log.Info("snapshot built", "generation", snap.Generation, "sites", len(snap.Sites), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -146,15 +146,15 @@ func (d *Domain) handleSite(c echo.Context) error {
 		return err
 	}
 	snap := d.snap.Load()
-	s, ok := snap.Sites[c.Param("id")]
+	s, idx, ok := snap.Site(c.Param("id"))
 	if !ok {
 		return notFound("no site with id %q", c.Param("id"))
 	}
 	f := Feature{ID: s.ID, Geometry: s.Geometry, Properties: siteProps(s, regionNames(snap.Members, nil))}
 	v := siteView{Site: toFeatureJSON(&f, geo.CRS84), Scores: map[matching.Use]matching.Result{}}
-	for use, set := range snap.Scores {
-		if r := set.ByID(s.ID); r != nil {
-			v.Scores[use] = *r
+	for use := range snap.Sets {
+		if r, ok := snap.Result(use, idx); ok {
+			v.Scores[use] = r
 		}
 	}
 	return c.JSON(http.StatusOK, v)
@@ -164,7 +164,7 @@ func (d *Domain) handleSite(c echo.Context) error {
 // profile untouched: /locaties/{id}/score?gebruik=flex&gewichten=ov_halte:20,huisarts:5
 func (d *Domain) handleRescore(c echo.Context) error {
 	snap := d.snap.Load()
-	s, ok := snap.Sites[c.Param("id")]
+	s, _, ok := snap.Site(c.Param("id"))
 	if !ok {
 		return notFound("no site with id %q", c.Param("id"))
 	}
@@ -185,7 +185,7 @@ func (d *Domain) handleRescore(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sets, err := snap.Engine.Score(c.Request().Context(), []store.Site{s}, prof)
+	sets, err := snap.Engine.Score(c.Request().Context(), []store.Site{*s}, prof)
 	if err != nil {
 		return fmt.Errorf("rescore %s: %w", s.ID, err)
 	}

@@ -181,15 +181,15 @@ func TestDomainFixtureAssignment(t *testing.T) {
 		{idK2, "GM0344", "GM0344"},
 		{idK3, "GM0363", "GM0363"},
 	} {
-		s, ok := snap.Sites[tt.id]
+		s, _, ok := snap.Site(tt.id)
 		if !ok {
-			t.Fatalf("site %s missing from the snapshot (have %v)", tt.id, sortedKeys(snap.Sites))
+			t.Fatalf("site %s missing from the snapshot (have %d sites)", tt.id, len(snap.Sites))
 		}
 		if s.Gemeente != tt.gemeente || s.Centrumgemeente != tt.cg {
 			t.Errorf("%s (%s): gemeente %s, centrumgemeente %s; want %s, %s", tt.id, s.Name, s.Gemeente, s.Centrumgemeente, tt.gemeente, tt.cg)
 		}
 	}
-	if s := snap.Sites[idZ1]; s.Centrumgemeente != "GM0344" {
+	if s, _, _ := snap.Site(idZ1); s.Centrumgemeente != "GM0344" {
 		t.Errorf("Z-1 (%s): centrumgemeente %q, want GM0344 (Utrecht region)", s.Gemeente, s.Centrumgemeente)
 	}
 	if len(snap.Sites) != 5 {
@@ -438,9 +438,11 @@ func TestDomainSite(t *testing.T) {
 	if _, ok := v.Scores[string(matching.Transformatie)]; !ok {
 		t.Errorf("gebouw U-1 has no transformatie score: %+v", v.Scores)
 	}
-	for use, set := range f.dom.Snapshot().Scores {
+	snap := f.dom.Snapshot()
+	for use := range snap.Sets {
 		for _, id := range []string{idU1, idK1} {
-			if set.ByID(id) == nil {
+			_, i, _ := snap.Site(id)
+			if _, ok := snap.Result(use, i); !ok {
 				continue
 			}
 			v := decode[siteViewJSON](t, get(t, f.h(), "/locaties/"+id))
@@ -755,12 +757,13 @@ func TestDomainRefresh(t *testing.T) {
 	done := make(chan struct{})
 	go func() { f.dom.Watch(wctx, time.Millisecond); close(done) }()
 	id2 := store.SiteID(store.Gebouw, "cli2", "C-2")
-	for i := 0; i < 2000 && f.dom.Snapshot().Sites[id2].ID == ""; i++ {
+	has := func() bool { _, _, ok := f.dom.Snapshot().Site(id2); return ok }
+	for i := 0; i < 2000 && !has(); i++ {
 		time.Sleep(time.Millisecond)
 	}
 	cancel()
 	<-done
-	if f.dom.Snapshot().Sites[id2].ID != id2 {
+	if !has() {
 		t.Error("Watch did not pick up the second import")
 	}
 }

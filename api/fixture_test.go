@@ -66,7 +66,7 @@ func newTestServer(t testing.TB, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s, err := New(NewMemoryCatalog(testLayers()...), cfg)
+	s, err := New(NewMemoryCatalog(Tables(testLayers()...)...), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,8 +96,8 @@ func FuzzParseSortBy(f *testing.F) {
 			t.Fatalf("parseSortBy(%q) = %d keys", s, len(keys))
 		}
 		for _, k := range keys {
-			if _, ok := coll.Property(k.name); !ok && k.name != "id" {
-				t.Fatalf("parseSortBy(%q) accepted %q", s, k.name)
+			if _, ok := coll.Property(k.Name); !ok && k.Name != "id" {
+				t.Fatalf("parseSortBy(%q) accepted %q", s, k.Name)
 			}
 		}
 	})

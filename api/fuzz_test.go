@@ -19,7 +19,7 @@ func FuzzParseBBox(f *testing.F) {
 			t.Fatalf("parseBBox(%q) = %v: min above max", s, b)
 		}
 		for _, crs := range supportedCRS {
-			_, _ = bboxToStorage(b, crs)
+			_, _ = parseBBoxIn(b, crs)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
 )
 
 type echoContext = echo.Context
@@ -18,3 +19,13 @@ func httptestRequest(method, target, auth string) *http.Request {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// featureRecord adapts a materialised Feature to cql2.Record.
+type featureRecord struct{ f *Feature }
+
+func (r featureRecord) Property(name string) (any, bool) {
+	v, ok := r.f.Properties[name]
+	return v, ok
+}
+
+func (r featureRecord) Geometry() orb.Geometry { return r.f.Geometry }

@@ -1,8 +1,8 @@
 package api
 
 import (
+	"errors"
 	"net/url"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 )
@@ -24,20 +24,13 @@ func (s *Server) handleItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.cat.Features(c.Request().Context(), coll.ID)
+	f, err := s.cat.Item(c.Request().Context(), coll.ID, c.Param("featureId"))
+	if errors.Is(err, ErrFeatureNotFound) {
+		return notFound("collection %s has no feature with id %q", coll.ID, c.Param("featureId"))
+	}
 	if err != nil {
 		return err
 	}
-	id := c.Param("featureId")
-	i, found := slices.BinarySearchFunc(all, id, func(f Feature, id string) int { return CompareIDs(f.ID, id) })
-	if !found {
-		// Fall back to a scan in case the catalog orders differently.
-		i = slices.IndexFunc(all, func(f Feature) bool { return f.ID == id })
-		if i < 0 {
-			return notFound("collection %s has no feature with id %q", coll.ID, id)
-		}
-	}
-	f := &all[i]
 	base := s.baseURL(c)
 	self := itemURL(base, coll.ID, f.ID)
 	suffix := ""

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
-	"github.com/plekwijzer/plekwijzer/api/cql2"
 	"github.com/plekwijzer/plekwijzer/geo"
 )
 
@@ -17,16 +15,13 @@ import (
 // every queryable property is accepted as well.
 var itemsParams = []string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "sortby", "filter", "filter-lang", "filter-crs", "decimal"}
 
-// itemsQuery is a parsed items request.
+// itemsQuery is a parsed items request: the catalog's Query and what
+// the response needs besides.
 type itemsQuery struct {
-	limit, offset int
-	limitGiven    bool
-	crs           geo.CRS
-	bbox          orb.Geometry // RD New, nil for none
-	props         []propertyFilter
-	sort          []sortKey
-	filter        *cql2.Filter
-	decimalComma  bool
+	Query
+	limitGiven   bool
+	crs          geo.CRS
+	decimalComma bool
 }
 
 // parseItemsQuery validates every query parameter of an items request.
@@ -34,17 +29,17 @@ func (s *Server) parseItemsQuery(q url.Values, coll Collection) (itemsQuery, err
 	var iq itemsQuery
 	for name := range q {
 		if !slices.Contains(itemsParams, name) {
-			if _, ok := coll.Property(name); !ok {
+			if _, ok := coll.Queryable(name); !ok {
 				return iq, unknownParam(name, append(slices.Clone(itemsParams), propertyNamesSlice(coll)...))
 			}
 		}
 	}
 	var err error
-	if iq.limit, err = parseLimit(q.Get("limit"), s.cfg.DefaultLimit, s.cfg.MaxLimit); err != nil {
+	if iq.Limit, err = parseLimit(q.Get("limit"), s.cfg.DefaultLimit, s.cfg.MaxLimit); err != nil {
 		return iq, err
 	}
 	iq.limitGiven = q.Get("limit") != ""
-	if iq.offset, err = parseOffset(q.Get("offset")); err != nil {
+	if iq.Offset, err = parseOffset(q.Get("offset")); err != nil {
 		return iq, err
 	}
 	if iq.crs, err = parseCRS(q.Get("crs")); err != nil {
@@ -59,7 +54,7 @@ func (s *Server) parseItemsQuery(q url.Values, coll Collection) (itemsQuery, err
 		if err != nil {
 			return iq, err
 		}
-		if iq.bbox, err = bboxToStorage(bound, bboxCRS); err != nil {
+		if iq.BBox, err = parseBBoxIn(bound, bboxCRS); err != nil {
 			return iq, err
 		}
 	}
@@ -71,22 +66,22 @@ func (s *Server) parseItemsQuery(q url.Values, coll Collection) (itemsQuery, err
 		return iq, err
 	}
 	if f := q.Get("filter"); f != "" {
-		if iq.filter, err = parseFilter(f, filterCRS, coll); err != nil {
+		if iq.Filter, err = parseFilter(f, filterCRS, coll); err != nil {
 			return iq, err
 		}
 	}
-	if iq.sort, err = parseSortBy(q.Get("sortby"), coll); err != nil {
+	if iq.Sort, err = parseSortBy(q.Get("sortby"), coll); err != nil {
 		return iq, err
 	}
 	for _, p := range coll.Properties {
-		if slices.Contains(itemsParams, p.Name) || !q.Has(p.Name) {
+		if p.Computed || slices.Contains(itemsParams, p.Name) || !q.Has(p.Name) {
 			continue
 		}
 		pf, err := parseProperty(p, q.Get(p.Name))
 		if err != nil {
 			return iq, err
 		}
-		iq.props = append(iq.props, pf)
+		iq.Props = append(iq.Props, pf)
 	}
 	if iq.decimalComma, err = parseDecimal(q.Get("decimal")); err != nil {
 		return iq, err
@@ -102,77 +97,7 @@ func propertyNamesSlice(coll Collection) []string {
 	return out
 }
 
-// featureRecord adapts a Feature to cql2.Record.
-type featureRecord struct{ f *Feature }
-
-func (r featureRecord) Property(name string) (any, bool) {
-	v, ok := r.f.Properties[name]
-	return v, ok
-}
-
-func (r featureRecord) Geometry() orb.Geometry { return r.f.Geometry }
-
-// match reports whether f passes bbox, property and CQL2 filters.
-func (iq *itemsQuery) match(f *Feature) bool {
-	if iq.bbox != nil && (f.Geometry == nil || !cql2.Intersects(f.Geometry, iq.bbox)) {
-		return false
-	}
-	for _, pf := range iq.props {
-		c, ok := cql2.Compare(f.Properties[pf.name], pf.value)
-		if !ok || c != 0 {
-			return false
-		}
-	}
-	return iq.filter == nil || iq.filter.Match(featureRecord{f})
-}
-
-// selectFeatures filters and sorts; the result shares Feature values.
-func (iq *itemsQuery) selectFeatures(all []Feature) []*Feature {
-	out := make([]*Feature, 0, len(all))
-	for i := range all {
-		if iq.match(&all[i]) {
-			out = append(out, &all[i])
-		}
-	}
-	if len(iq.sort) > 0 {
-		slices.SortStableFunc(out, func(a, b *Feature) int {
-			for _, k := range iq.sort {
-				var c int
-				if k.name == "id" {
-					c = CompareIDs(a.ID, b.ID)
-				} else {
-					c = compareForSort(a.Properties[k.name], b.Properties[k.name])
-				}
-				if k.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
-	}
-	return out
-}
-
-// compareForSort orders values with NULLs (and incomparable values) last.
-func compareForSort(a, b any) int {
-	if c, ok := cql2.Compare(a, b); ok {
-		return c
-	}
-	_, aok := cql2.Compare(a, a)
-	_, bok := cql2.Compare(b, b)
-	switch {
-	case aok && !bok:
-		return -1
-	case !aok && bok:
-		return 1
-	}
-	return 0
-}
-
-// page is the selected slice of features with paging figures.
+// page is the selected features with paging figures.
 type page struct {
 	features      []*Feature
 	numberMatched int
@@ -201,30 +126,31 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.cat.Features(c.Request().Context(), coll.ID)
-	if err != nil {
-		return err
-	}
 	if tag := s.versionETag(c, format); tag != "" {
 		c.Response().Header().Set("ETag", tag)
 		if etagMatch(c.Request().Header.Get(headerIfNoneMatch), tag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	sel := iq.selectFeatures(all)
-	if err := c.Request().Context().Err(); err != nil {
+	// Downloads (CSV, GeoPackage) hold the whole selection unless a limit is given.
+	if (format == formatCSV || format == formatGPKG) && !iq.limitGiven {
+		iq.Limit = -1
+	}
+	var features []*Feature
+	matched, err := s.cat.Items(c.Request().Context(), coll.ID, iq.Query, func(f *Feature) error {
+		features = append(features, f)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	// Downloads (CSV, GeoPackage) hold the whole selection unless a limit is given.
-	limit := iq.limit
-	if (format == formatCSV || format == formatGPKG) && !iq.limitGiven {
-		limit = len(sel)
+	limit := iq.Limit
+	if limit < 0 {
+		limit = len(features)
 	}
-	start := min(iq.offset, len(sel))
-	end := min(start+limit, len(sel))
 	pg := page{
-		features: sel[start:end], numberMatched: len(sel), offset: iq.offset, limit: limit,
-		hasNext: end < len(sel), timeStamp: time.Now().UTC().Truncate(time.Second), collection: coll,
+		features: features, numberMatched: matched, offset: iq.Offset, limit: limit,
+		hasNext: iq.Offset+len(features) < matched, timeStamp: time.Now().UTC().Truncate(time.Second), collection: coll,
 		crs: iq.crs, decimalComma: iq.decimalComma, base: s.baseURL(c), query: q,
 	}
 	c.Response().Header().Set(headerCRS, "<"+iq.crs.URI()+">")

@@ -37,9 +37,9 @@ func parseBBox(s string) (orb.Bound, error) {
 // parseBBoxCRS parses the bbox-crs parameter; empty means CRS84.
 func parseBBoxCRS(s string) (geo.CRS, error) { return parseCRSParam("bbox-crs", s) }
 
-// bboxToStorage turns a bbox in crs into an RD New polygon. It checks that
+// parseBBoxIn turns a bbox in crs into the BBox of a Query. It checks that
 // geographic coordinates are degrees in range.
-func bboxToStorage(b orb.Bound, crs geo.CRS) (orb.Geometry, error) {
+func parseBBoxIn(b orb.Bound, crs geo.CRS) (*BBox, error) {
 	if crs.Geographic() {
 		lon, lat := orb.Bound{Min: orb.Point{b.Min[0], b.Max[0]}}, orb.Bound{Min: orb.Point{b.Min[1], b.Max[1]}}
 		if crs == geo.WGS84 {
@@ -53,5 +53,5 @@ func bboxToStorage(b orb.Bound, crs geo.CRS) (orb.Geometry, error) {
 			return nil, paramError("bbox", "coordinates out of range for degrees; give %s, or set bbox-crs for RD New metres", order)
 		}
 	}
-	return geometryToStorage(b, crs), nil
+	return NewBBox(b, crs), nil
 }

@@ -37,7 +37,9 @@ func parseFilter(text string, crs geo.CRS, coll Collection) (*cql2.Filter, error
 	}
 	types := make(map[string]string, len(coll.Properties)+1)
 	for _, p := range coll.Properties {
-		types[p.Name] = p.Type
+		if !p.Computed {
+			types[p.Name] = p.Type
+		}
 	}
 	if err := f.Check(types); err != nil {
 		if errors.Is(err, cql2.ErrUnknownProperty) {

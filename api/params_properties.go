@@ -6,30 +6,23 @@ import (
 	"time"
 )
 
-// propertyFilter is an equality filter from a query parameter named after
-// a queryable, e.g. gemeente=GM0344.
-type propertyFilter struct {
-	name  string
-	value any
-}
-
 // parseProperty parses the value of the query parameter for property p
 // according to its type.
-func parseProperty(p Property, s string) (propertyFilter, error) {
-	pf := propertyFilter{name: p.Name}
+func parseProperty(p Property, s string) (PropertyFilter, error) {
+	pf := PropertyFilter{Name: p.Name}
 	switch p.Type {
 	case TypeNumber, TypeInteger:
 		v, err := strconv.ParseFloat(strings.TrimSpace(strings.Replace(s, ",", ".", 1)), 64)
 		if err != nil {
 			return pf, paramError(p.Name, "%q is not a number", s)
 		}
-		pf.value = v
+		pf.Value = v
 	case TypeBoolean:
 		switch strings.ToLower(strings.TrimSpace(s)) {
 		case "true", "1", "ja", "yes":
-			pf.value = true
+			pf.Value = true
 		case "false", "0", "nee", "no":
-			pf.value = false
+			pf.Value = false
 		default:
 			return pf, paramError(p.Name, "%q is not a boolean; use true or false", s)
 		}
@@ -38,9 +31,9 @@ func parseProperty(p Property, s string) (propertyFilter, error) {
 		if err != nil {
 			return pf, paramError(p.Name, "%q is not a date; use YYYY-MM-DD", s)
 		}
-		pf.value = t
+		pf.Value = t
 	default:
-		pf.value = s
+		pf.Value = s
 	}
 	return pf, nil
 }

@@ -13,7 +13,9 @@ func queryablesSchema(base string, col Collection) map[string]any {
 		"geometry": map[string]any{"title": "geometry", "format": "geometry-any", "x-ogc-role": "primary-geometry"},
 	}
 	for _, p := range col.Properties {
-		props[p.Name] = propertySchema(p)
+		if !p.Computed {
+			props[p.Name] = propertySchema(p)
+		}
 	}
 	return map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",

@@ -32,8 +32,11 @@ func (d *Domain) handleSensitivity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	set, ok := snap.Scores[use]
-	if !ok {
+	set, err := snap.fullSet(c.Request().Context(), use)
+	if err != nil {
+		return err
+	}
+	if set == nil {
 		return paramError("gebruik", "no profile scores %s", use)
 	}
 	opt := matching.SensitivityOptions{Region: code, Seed: 1}

@@ -2,12 +2,11 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -23,19 +22,25 @@ import (
 // reference date (see matching.Setup; the zero value uses the defaults).
 type Scoring = matching.Setup
 
-// Snapshot is everything the server shows at one moment: the stored data,
-// its scores and region summaries, and the catalog layers built from them.
-// It is immutable once built.
+// Snapshot is everything the server shows at one moment: the stored sites,
+// their compact scores (explanations are built on demand) and region
+// summaries, and the catalog tables built over them. It is immutable once
+// built.
 type Snapshot struct {
 	Generation int64
 	Built      time.Time
-	Sites      map[string]store.Site
-	Engine     *matching.Engine
-	Profiles   map[matching.Use]*matching.Profile
-	Scores     map[matching.Use]*matching.ScoreSet
-	Regions    []matching.RegionSummary
-	Members    []store.RegionMember
-	Layers     []Layer
+	// Sites are ordered by id (as the store returns them).
+	Sites    []store.Site
+	Engine   *matching.Engine
+	Profiles map[matching.Use]*matching.Profile
+	Sets     map[matching.Use]*matching.CompactSet
+	Regions  []matching.RegionSummary
+	Members  []store.RegionMember
+	Tables   []Table
+
+	entryOf map[matching.Use][]int32 // site index -> entry of Sets[use], -1 for none
+	fullMu  sync.Mutex
+	full    map[matching.Use]*matching.ScoreSet
 }
 
 // Collection ids of the domain collections. Context layers are served as
@@ -50,10 +55,10 @@ const (
 	layerPrefix            = "laag-"
 )
 
-// BuildSnapshot reads the store, scores every site and builds the catalog
-// layers.
+// BuildSnapshot reads the store, scores every site (compactly) and builds
+// the catalog tables.
 func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot, error) {
-	out, err := matching.ScoreStore(ctx, st, sc)
+	out, err := scoreStore(ctx, st, sc)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -61,42 +66,219 @@ func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot,
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: read gemeenten: %w", err)
 	}
-	sites, members, features := out.Sites, out.Members, out.Features
 	snap := &Snapshot{
-		Generation: out.Generation,
-		Built:      out.Scored,
-		Sites:      make(map[string]store.Site, len(sites)),
-		Engine:     out.Engine,
+		Generation: out.generation,
+		Built:      out.scored,
+		Sites:      out.sites,
+		Engine:     out.engine,
 		Profiles:   map[matching.Use]*matching.Profile{},
-		Scores:     map[matching.Use]*matching.ScoreSet{},
-		Regions:    out.Regions,
-		Members:    members,
+		Sets:       map[matching.Use]*matching.CompactSet{},
+		Members:    out.members,
+		entryOf:    map[matching.Use][]int32{},
+		full:       map[matching.Use]*matching.ScoreSet{},
 	}
-	for _, s := range sites {
-		snap.Sites[s.ID] = s
-	}
-	for i, set := range out.Sets {
-		if _, seen := snap.Scores[set.Use]; !seen {
-			snap.Scores[set.Use] = set
-			snap.Profiles[set.Use] = out.Profiles[i]
+	for i, set := range out.sets {
+		if _, seen := snap.Sets[set.Use]; !seen {
+			snap.Sets[set.Use] = set
+			snap.Profiles[set.Use] = out.profiles[i]
+			snap.entryOf[set.Use] = entryIndex(set, len(out.sites))
 		}
 	}
-	names := regionNames(members, gemeenten)
-	snap.Layers = append(snap.Layers,
-		siteLayer(CollGebouwen, "Leegstaande gebouwen", "Vacant buildings (gebouwen) from the imported inventories.", sites, store.Gebouw, names),
-		siteLayer(CollKavels, "Leegstaande kavels", "Vacant plots (kavels) from the imported inventories.", sites, store.Kavel, names),
-	)
-	if set := snap.Scores[matching.Flex]; set != nil {
-		snap.Layers = append(snap.Layers, candidateLayer(CollKandidatenFlex, "Kandidaten flexwonen",
-			"Sites scored for flexwoningen (temporary modular homes on a plot), with explained criteria, knock-outs, capacity and rank in their centrumgemeente region.", set, snap.Sites, names))
+	if snap.Regions, err = snap.summarize(ctx, sc); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	if set := snap.Scores[matching.Transformatie]; set != nil {
-		snap.Layers = append(snap.Layers, candidateLayer(CollKandidatenTransfor, "Kandidaten transformatie",
-			"Vacant buildings scored for transformatie (conversion into homes), with explained criteria, knock-outs, capacity and rank in their centrumgemeente region.", set, snap.Sites, names))
+	names := regionNames(out.members, gemeenten)
+	sites := snap.Sites
+	for _, k := range []struct {
+		kind              store.SiteKind
+		id, title, desc   string
+		use               matching.Use
+		candID, candTitle string
+		candDesc          string
+	}{
+		{store.Gebouw, CollGebouwen, "Leegstaande gebouwen", "Vacant buildings (gebouwen) from the imported inventories.",
+			matching.Transformatie, CollKandidatenTransfor, "Kandidaten transformatie",
+			"Vacant buildings scored for transformatie (conversion into homes), with explained criteria, knock-outs, capacity and rank in their centrumgemeente region."},
+		{store.Kavel, CollKavels, "Leegstaande kavels", "Vacant plots (kavels) from the imported inventories.",
+			matching.Flex, CollKandidatenFlex, "Kandidaten flexwonen",
+			"Sites scored for flexwoningen (temporary modular homes on a plot), with explained criteria, knock-outs, capacity and rank in their centrumgemeente region."},
+	} {
+		rows := sitesOfKind(sites, k.kind)
+		st := siteTable(k.id, k.title, k.desc, k.kind, sites, rows, names)
+		snap.Tables = append(snap.Tables, st)
+		if set := snap.Sets[k.use]; set != nil {
+			ct := candidateTable(k.candID, k.candTitle, k.candDesc, set, sites, names)
+			if sameRows(set, rows) {
+				ct.Index = st.Index
+			}
+			snap.Tables = append(snap.Tables, ct)
+		}
 	}
-	snap.Layers = append(snap.Layers, gemeenteLayer(gemeenten, members), regionLayer(snap.Regions, gemeenten, members))
-	snap.Layers = append(snap.Layers, contextLayers(features)...)
+	// Candidate collections come after both site collections, as before.
+	slices.SortStableFunc(snap.Tables, func(a, b Table) int {
+		return collectionOrder(a.Collection.ID) - collectionOrder(b.Collection.ID)
+	})
+	snap.Tables = append(snap.Tables, gemeenteLayer(gemeenten, out.members).Table(), regionLayer(snap.Regions, gemeenten, out.members).Table())
+	snap.Tables = append(snap.Tables, contextTables(out.features)...)
 	return snap, nil
+}
+
+func collectionOrder(id string) int {
+	switch id {
+	case CollGebouwen:
+		return 0
+	case CollKavels:
+		return 1
+	case CollKandidatenFlex:
+		return 2
+	case CollKandidatenTransfor:
+		return 3
+	}
+	return 4
+}
+
+// Site returns the site with the given id and its index in Sites.
+func (s *Snapshot) Site(id string) (*store.Site, int, bool) {
+	i, ok := slices.BinarySearchFunc(s.Sites, id, func(st store.Site, id string) int { return strings.Compare(st.ID, id) })
+	if !ok {
+		return nil, -1, false
+	}
+	return &s.Sites[i], i, true
+}
+
+// Result returns the explained score of site index i for use.
+func (s *Snapshot) Result(use matching.Use, i int) (matching.Result, bool) {
+	set, entries := s.Sets[use], s.entryOf[use]
+	if set == nil || i < 0 || i >= len(entries) || entries[i] < 0 {
+		return matching.Result{}, false
+	}
+	return set.Explain([]int{int(entries[i])})[0], true
+}
+
+// fullSet explains every site of use, once: for the analyses that need every
+// criterion of every site (the weight sensitivity of a region).
+func (s *Snapshot) fullSet(ctx context.Context, use matching.Use) (*matching.ScoreSet, error) {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	if f := s.full[use]; f != nil {
+		return f, nil
+	}
+	set := s.Sets[use]
+	if set == nil {
+		return nil, nil
+	}
+	f, err := set.Full(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.full[use] = f
+	return f, nil
+}
+
+// summarize builds the region summaries from the compact sets.
+func (s *Snapshot) summarize(ctx context.Context, sc Scoring) ([]matching.RegionSummary, error) {
+	var sets []*matching.ScoreSet
+	for _, use := range []matching.Use{matching.Flex, matching.Transformatie} {
+		f, err := s.fullSet(ctx, use)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			sets = append(sets, f)
+		}
+	}
+	demand := sc.Demand
+	if demand == nil {
+		demand = matching.DefaultDemand()
+	}
+	return matching.Summarize(sets, s.Members, demand), nil
+}
+
+// scored is what scoreStore reads and scores.
+type scored struct {
+	generation int64
+	sites      []store.Site
+	features   []store.Feature
+	members    []store.RegionMember
+	engine     *matching.Engine
+	profiles   []*matching.Profile
+	sets       []*matching.CompactSet
+	scored     time.Time
+}
+
+// scoreStore reads sites, context layers and the region table and scores
+// every site under every profile, compactly.
+func scoreStore(ctx context.Context, st *store.Store, setup Scoring) (*scored, error) {
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sites, err := st.Sites(ctx, store.SiteFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("read sites: %w", err)
+	}
+	features, err := st.Features(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("read context layers: %w", err)
+	}
+	members, err := st.Regions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read region table: %w", err)
+	}
+	profiles := setup.Profiles
+	if profiles == nil {
+		if profiles, err = matching.DefaultProfiles(); err != nil {
+			return nil, err
+		}
+	}
+	ref := setup.ReferenceDate
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	engine := matching.NewEngine(features, matching.Options{ReferenceDate: ref, Regions: members, Workers: setup.Workers})
+	sets, err := engine.ScoreCompact(ctx, sites, profiles...)
+	if err != nil {
+		return nil, err
+	}
+	return &scored{generation: gen, sites: sites, features: features, members: members, engine: engine,
+		profiles: profiles, sets: sets, scored: time.Now()}, nil
+}
+
+// entryIndex maps every site index to its entry in set (-1: not scored).
+func entryIndex(set *matching.CompactSet, sites int) []int32 {
+	out := make([]int32, sites)
+	for i := range out {
+		out[i] = -1
+	}
+	for e, en := range set.Entries {
+		out[en.Site] = int32(e)
+	}
+	return out
+}
+
+// sitesOfKind returns the indexes of the sites of kind, in order.
+func sitesOfKind(sites []store.Site, kind store.SiteKind) []int32 {
+	var rows []int32
+	for i := range sites {
+		if sites[i].Kind == kind {
+			rows = append(rows, int32(i))
+		}
+	}
+	return rows
+}
+
+// sameRows reports whether the set's entries are exactly the sites rows, in
+// that order, so that their tables can share one spatial index.
+func sameRows(set *matching.CompactSet, rows []int32) bool {
+	if len(set.Entries) != len(rows) {
+		return false
+	}
+	for e, en := range set.Entries {
+		if en.Site != rows[e] {
+			return false
+		}
+	}
+	return true
 }
 
 // names resolves gemeente and centrumgemeente codes to names.
@@ -112,126 +294,6 @@ func regionNames(members []store.RegionMember, gemeenten []store.Gemeente) names
 		n[m.Centrumgemeente] = m.CentrumgemeenteNaam
 	}
 	return n
-}
-
-func siteProperties() []Property {
-	return []Property{
-		{Name: "naam", Type: TypeString, Title: "Naam"},
-		{Name: "soort", Type: TypeString, Description: "gebouw or kavel"},
-		{Name: "bron", Type: TypeString, Description: "source of the inventory"},
-		{Name: "bron_ref", Type: TypeString, Description: "reference in the source, e.g. RVB bouwwerkcode"},
-		{Name: "straat", Type: TypeString},
-		{Name: "huisnummer", Type: TypeInteger},
-		{Name: "toevoeging", Type: TypeString},
-		{Name: "postcode", Type: TypeString},
-		{Name: "plaats", Type: TypeString},
-		{Name: "oppervlakte_m2", Type: TypeNumber},
-		{Name: "oppervlakte_soort", Type: TypeString, Description: "perceel, BVO or GBO"},
-		{Name: "functie", Type: TypeString},
-		{Name: "bouwjaar", Type: TypeInteger},
-		{Name: "monument", Type: TypeString},
-		{Name: "status", Type: TypeString, Description: "vacancy or disposal status (e.g. RVB afstootstatus)"},
-		{Name: "eigenaar", Type: TypeString},
-		{Name: "beschikbaar_vanaf", Type: TypeDate},
-		{Name: "beschikbaar_tot", Type: TypeDate},
-		{Name: "gemeente", Type: TypeString, Description: "CBS code GMxxxx"},
-		{Name: "gemeente_naam", Type: TypeString},
-		{Name: "centrumgemeente", Type: TypeString, Description: "CBS code of the centrumgemeente heading the region"},
-		{Name: "centrumgemeente_naam", Type: TypeString},
-		{Name: "synthetisch", Type: TypeBoolean, Description: "true for the made-up demo inventory"},
-		{Name: "attributen", Type: TypeString, Description: "every other source column, as JSON"},
-	}
-}
-
-func siteProps(s store.Site, n names) map[string]any {
-	p := map[string]any{
-		"naam": s.Name, "soort": string(s.Kind), "bron": s.Source, "bron_ref": s.SourceRef,
-		"straat": s.Address.Straat, "toevoeging": s.Address.Toevoeging,
-		"postcode": s.Address.Postcode, "plaats": s.Address.Plaats,
-		"oppervlakte_soort": s.AreaKind, "functie": s.Function, "monument": s.Monument,
-		"status": s.Status, "eigenaar": s.Owner,
-		"gemeente": s.Gemeente, "gemeente_naam": n[s.Gemeente],
-		"centrumgemeente": s.Centrumgemeente, "centrumgemeente_naam": n[s.Centrumgemeente],
-		"synthetisch": s.Source == "synthetisch" || strings.EqualFold(s.Attributes["synthetisch"], "ja"),
-		"huisnummer":  nil, "oppervlakte_m2": nil, "bouwjaar": nil,
-		"beschikbaar_vanaf": nil, "beschikbaar_tot": nil, "attributen": nil,
-	}
-	if s.Address.Huisnummer > 0 {
-		p["huisnummer"] = s.Address.Huisnummer
-	}
-	if s.AreaM2 != nil {
-		p["oppervlakte_m2"] = *s.AreaM2
-	}
-	if s.ConstructionYear != nil {
-		p["bouwjaar"] = *s.ConstructionYear
-	}
-	if s.AvailableFrom != nil {
-		p["beschikbaar_vanaf"] = s.AvailableFrom.Format(time.DateOnly)
-	}
-	if s.AvailableUntil != nil {
-		p["beschikbaar_tot"] = s.AvailableUntil.Format(time.DateOnly)
-	}
-	if len(s.Attributes) > 0 {
-		b, _ := json.Marshal(s.Attributes)
-		p["attributen"] = string(b)
-	}
-	return p
-}
-
-func siteLayer(id, title, desc string, sites []store.Site, kind store.SiteKind, n names) Layer {
-	l := Layer{Collection: Collection{ID: id, Title: title, Description: desc,
-		Keywords: []string{"leegstand", string(kind)}, Properties: siteProperties()}}
-	for _, s := range sites {
-		if s.Kind == kind {
-			l.Features = append(l.Features, Feature{ID: s.ID, Geometry: s.Geometry, Properties: siteProps(s, n)})
-		}
-	}
-	return l
-}
-
-func candidateLayer(id, title, desc string, set *matching.ScoreSet, sites map[string]store.Site, n names) Layer {
-	// The outcome comes first, right after the name, so that tables (HTML,
-	// CSV, QGIS attribute tables) show it without scrolling.
-	site := siteProperties()
-	props := append([]Property{site[0]},
-		Property{Name: "score", Type: TypeNumber, Description: "0-100, the sum of the criteria's contributions"},
-		Property{Name: "eligible", Type: TypeBoolean, Description: "false when a knock-out applies"},
-		Property{Name: "rank_in_region", Type: TypeInteger, Description: "rank among the eligible sites of the centrumgemeente region; 0 when not eligible"},
-		Property{Name: "capacity_units", Type: TypeInteger},
-		Property{Name: "capacity_people", Type: TypeInteger},
-		Property{Name: "knockouts", Type: TypeString, Description: "knock-out reasons, separated by '; '"},
-		Property{Name: "gebruik", Type: TypeString, Description: "flex or transformatie"},
-		Property{Name: "profiel", Type: TypeString, Description: "scoring profile"},
-		Property{Name: "capacity_assumptions", Type: TypeString},
-		Property{Name: "criteria", Type: TypeString, Description: "per criterion name, value, unit, normalised, weight and contribution, as JSON"},
-	)
-	props = append(props, site[1:]...)
-	l := Layer{Collection: Collection{ID: id, Title: title, Description: desc,
-		Keywords: []string{"woonplek", string(set.Use)}, Properties: props}}
-	for _, r := range set.Results {
-		s, ok := sites[r.SiteID]
-		if !ok {
-			continue
-		}
-		p := siteProps(s, n)
-		crit, _ := json.Marshal(r.Criteria)
-		p["gebruik"] = string(r.Use)
-		p["profiel"] = r.Profile
-		p["score"] = r.Score
-		p["eligible"] = r.Eligible
-		p["knockouts"] = strings.Join(r.Knockouts, "; ")
-		p["capacity_units"] = r.CapacityUnits
-		p["capacity_people"] = r.CapacityPeople
-		p["capacity_assumptions"] = r.CapacityAssumptions
-		p["rank_in_region"] = r.RankInRegion
-		p["criteria"] = string(crit)
-		if r.Centrumgemeente != "" {
-			p["centrumgemeente"] = r.Centrumgemeente
-			p["centrumgemeente_naam"] = n[r.Centrumgemeente]
-		}
-		l.Features = append(l.Features, Feature{ID: s.ID, Geometry: s.Geometry, Properties: p})
-	}
-	return l
 }
 
 func gemeenteLayer(gemeenten []store.Gemeente, members []store.RegionMember) Layer {
@@ -339,36 +401,6 @@ func regionOutlines(members []store.RegionMember) map[string]orb.MultiPolygon {
 		case orb.Polygon:
 			out[code] = orb.MultiPolygon{g}
 		}
-	}
-	return out
-}
-
-func contextLayers(features []store.Feature) []Layer {
-	byLayer := map[string]*Layer{}
-	var order []string
-	for _, f := range features {
-		l := byLayer[f.Layer]
-		if l == nil {
-			l = &Layer{Collection: Collection{ID: layerPrefix + f.Layer, Title: "Contextlaag " + f.Layer,
-				Description: "Context layer of kind " + f.Layer + " used by the scoring.",
-				Keywords:    []string{"contextlaag", f.Layer},
-				Properties:  []Property{{Name: "naam", Type: TypeString}, {Name: "laag", Type: TypeString}, {Name: "attributen", Type: TypeString}},
-			}}
-			byLayer[f.Layer] = l
-			order = append(order, f.Layer)
-		}
-		var attrs any
-		if len(f.Attributes) > 0 {
-			b, _ := json.Marshal(f.Attributes)
-			attrs = string(b)
-		}
-		l.Features = append(l.Features, Feature{ID: fmt.Sprint(f.ID), Geometry: f.Geometry,
-			Properties: map[string]any{"naam": f.Name, "laag": f.Layer, "attributen": attrs}})
-	}
-	sort.Strings(order)
-	out := make([]Layer, 0, len(order))
-	for _, k := range order {
-		out = append(out, *byLayer[k])
 	}
 	return out
 }

@@ -17,9 +17,23 @@ import (
 
 var fixtureDate = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
+// snapLayers materialises every table of snap, features in id order.
+func snapLayers(snap *Snapshot) []Layer {
+	var out []Layer
+	for _, tb := range snap.Tables {
+		mt := newMemTable(tb)
+		l := Layer{Collection: mt.Collection}
+		for _, row := range mt.ord {
+			l.Features = append(l.Features, *mt.feature(int(row)))
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 func layerByID(t testing.TB, snap *Snapshot, id string) Layer {
 	t.Helper()
-	for _, l := range snap.Layers {
+	for _, l := range snapLayers(snap) {
 		if l.Collection.ID == id {
 			return l
 		}
@@ -43,7 +57,7 @@ func TestBuildSnapshot(t *testing.T) {
 		t.Errorf("generation %d, store %d", snap.Generation, gen)
 	}
 	var ids []string
-	for _, l := range snap.Layers {
+	for _, l := range snapLayers(snap) {
 		ids = append(ids, l.Collection.ID)
 	}
 	want := []string{CollGebouwen, CollKavels, CollKandidatenFlex, CollKandidatenTransfor, CollGemeenten, CollRegios,
@@ -125,11 +139,16 @@ func TestBuildSnapshot(t *testing.T) {
 	if _, ok := snap.Profiles[matching.Flex]; !ok {
 		t.Error("no flex profile in the snapshot")
 	}
-	if set := snap.Scores[matching.Transformatie]; set == nil || set.ByID(idU1) == nil || set.ByID(idK1) != nil {
+	_, u1, _ := snap.Site(idU1)
+	_, k1, _ := snap.Site(idK1)
+	if _, ok := snap.Result(matching.Transformatie, u1); !ok {
+		t.Error("transformatie scores should hold U-1")
+	}
+	if _, ok := snap.Result(matching.Transformatie, k1); ok {
 		t.Error("transformatie scores should hold U-1 and no kavel")
 	}
 	// Every layer's features have the declared properties only.
-	for _, l := range snap.Layers {
+	for _, l := range snapLayers(snap) {
 		decl := map[string]bool{}
 		for _, p := range l.Collection.Properties {
 			decl[p.Name] = true
@@ -162,13 +181,13 @@ func TestBuildSnapshotScoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range snap.Layers {
+	for _, l := range snapLayers(snap) {
 		if l.Collection.ID == CollKandidatenTransfor {
 			t.Error("kandidaten-transformatie without a transformatie profile")
 		}
 	}
-	if len(snap.Scores) != 1 || snap.Scores[matching.Flex] == nil {
-		t.Errorf("scores for %d uses, want flex only", len(snap.Scores))
+	if len(snap.Sets) != 1 || snap.Sets[matching.Flex] == nil {
+		t.Errorf("scores for %d uses, want flex only", len(snap.Sets))
 	}
 	for _, r := range snap.Regions {
 		if r.DemandStatus != "geen gegevens" || r.Need != nil || r.Target != nil || r.Gap != nil {
@@ -192,7 +211,7 @@ func TestBuildSnapshotEmptyStore(t *testing.T) {
 		t.Errorf("empty store: %d sites, %d regions", len(snap.Sites), len(snap.Regions))
 	}
 	// The catalog still serves the domain collections, empty.
-	srv, err := New(NewMemoryCatalog(snap.Layers...), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := New(NewMemoryCatalog(snap.Tables...), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,15 @@ func newPackedTree(bounds []orb.Bound, ok func(int) bool) *packedTree {
 		centers[i] = bounds[i].Center()
 	}
 	strSort(t.order, func(i int32) orb.Point { return centers[i] })
+	t.pack(bounds, true)
+	return t
+}
+
+// pack builds the nodes over t.order, leaves first: packedFanout
+// consecutive items per leaf, packedFanout consecutive nodes per parent.
+// With sortLevels every level of nodes is first ordered Sort-Tile-Recursive
+// (for items in STR order); items in Hilbert order need no such step.
+func (t *packedTree) pack(bounds []orb.Bound, sortLevels bool) {
 	for s := 0; s < len(t.order); s += packedFanout {
 		e := min(s+packedFanout, len(t.order))
 		b := bounds[t.order[s]]
@@ -65,8 +74,9 @@ func newPackedTree(bounds []orb.Bound, ok func(int) bool) *packedTree {
 	}
 	t.leaves = len(t.nodes)
 	for lo, hi := 0, len(t.nodes); hi-lo > 1; lo, hi = hi, len(t.nodes) {
-		level := t.nodes[lo:hi]
-		strSortNodes(level)
+		if sortLevels {
+			strSortNodes(t.nodes[lo:hi])
+		}
 		for s := lo; s < hi; s += packedFanout {
 			e := min(s+packedFanout, hi)
 			b := t.nodes[s].box
@@ -76,7 +86,6 @@ func newPackedTree(bounds []orb.Bound, ok func(int) bool) *packedTree {
 			t.nodes = append(t.nodes, packedNode{b, int32(s), int32(e)})
 		}
 	}
-	return t
 }
 
 // strSort orders ids Sort-Tile-Recursive: into vertical slices by x, each
