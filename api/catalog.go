@@ -113,8 +113,8 @@ type Layer struct {
 // CompareIDs orders feature IDs: numerically when both are integers,
 // otherwise as strings, so "2" comes before "10".
 func CompareIDs(a, b string) int {
-	x, errA := strconv.ParseInt(a, 10, 64)
-	y, errB := strconv.ParseInt(b, 10, 64)
+	x, errA := parseID(a)
+	y, errB := parseID(b)
 	switch {
 	case errA == nil && errB == nil:
 		switch {
@@ -136,4 +136,15 @@ func CompareIDs(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// errNotInteger is parseID's answer for ids that are not integers; it
+// avoids ParseInt's allocated error on the common path (site ids).
+var errNotInteger = errors.New("not an integer")
+
+func parseID(s string) (int64, error) {
+	if s == "" || (s[0] != '-' && s[0] != '+' && (s[0] < '0' || s[0] > '9')) {
+		return 0, errNotInteger
+	}
+	return strconv.ParseInt(s, 10, 64)
 }

@@ -136,6 +136,18 @@ func (s *Server) handleItems(c echo.Context) error {
 	if (format == formatCSV || format == formatGPKG) && !iq.limitGiven {
 		iq.Limit = -1
 	}
+	c.Response().Header().Set(headerCRS, "<"+iq.crs.URI()+">")
+	switch format {
+	case formatCSV:
+		return s.streamCSV(c, coll, iq)
+	case formatJSON:
+		gs := newGeoJSONStream(c, &s.writers, coll, iq.crs)
+		matched, err := s.cat.Items(c.Request().Context(), coll.ID, iq.Query, gs.write)
+		if err != nil {
+			return err
+		}
+		return gs.close(s.page(c, coll, iq, nil, gs.returned, matched))
+	}
 	var features []*Feature
 	matched, err := s.cat.Items(c.Request().Context(), coll.ID, iq.Query, func(f *Feature) error {
 		features = append(features, f)
@@ -144,25 +156,24 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pg := s.page(c, coll, iq, features, len(features), matched)
+	if format == formatHTML {
+		return s.renderItemsHTML(c, pg)
+	}
+	return s.renderGPKG(c, pg)
+}
+
+// page describes the returned features of a request for the renderers.
+func (s *Server) page(c echo.Context, coll Collection, iq itemsQuery, features []*Feature, returned, matched int) page {
 	limit := iq.Limit
 	if limit < 0 {
-		limit = len(features)
+		limit = returned
 	}
-	pg := page{
+	return page{
 		features: features, numberMatched: matched, offset: iq.Offset, limit: limit,
-		hasNext: iq.Offset+len(features) < matched, timeStamp: time.Now().UTC().Truncate(time.Second), collection: coll,
-		crs: iq.crs, decimalComma: iq.decimalComma, base: s.baseURL(c), query: q,
+		hasNext: iq.Offset+returned < matched, timeStamp: time.Now().UTC().Truncate(time.Second), collection: coll,
+		crs: iq.crs, decimalComma: iq.decimalComma, base: s.baseURL(c), query: c.QueryParams(),
 	}
-	c.Response().Header().Set(headerCRS, "<"+iq.crs.URI()+">")
-	switch format {
-	case formatHTML:
-		return s.renderItemsHTML(c, pg)
-	case formatCSV:
-		return renderCSV(c, pg)
-	case formatGPKG:
-		return s.renderGPKG(c, pg)
-	}
-	return renderFeatureCollection(c, pg)
 }
 
 // itemsURL returns the items URL with q, where the given parameters are
@@ -204,4 +215,18 @@ func pageLinks(pg page) []Link {
 		links = append(links, Link{Href: itemsURL(pg.base, pg.collection.ID, pg.query, map[string]string{"f": "json", "offset": itoa(prev), "limit": itoa(pg.limit)}), Rel: "prev", Type: mediaGeoJSON, Title: "previous page"})
 	}
 	return links
+}
+
+// streamCSV writes the selection as CSV while the catalog produces it. An
+// error after the first bytes can only cut the download short; it is
+// logged by the error handler.
+func (s *Server) streamCSV(c echo.Context, coll Collection, iq itemsQuery) error {
+	cs, err := newCSVStream(c, coll, iq.crs, iq.decimalComma)
+	if err != nil {
+		return err
+	}
+	if _, err := s.cat.Items(c.Request().Context(), coll.ID, iq.Query, cs.write); err != nil {
+		return err
+	}
+	return cs.close()
 }

@@ -43,7 +43,8 @@ type memTable struct {
 	ord    []int32 // rows in id order
 	rank   []int32 // rank[row] = position of row in ord
 	index  *geo.BoxIndex
-	points bool // every geometry is an orb.Point: the bound test is exact
+	points bool     // every geometry is an orb.Point: the bound test is exact
+	noGeom []uint64 // bit set of the rows without geometry
 	cols   map[string]*memColumn
 
 	wgsOnce sync.Once
@@ -109,12 +110,14 @@ func newMemTable(t Table) *memTable {
 	for pos, row := range mt.ord {
 		mt.rank[row] = int32(pos)
 	}
+	mt.noGeom = make([]uint64, (t.Len+63)/64)
 	for row := range t.Len {
-		if g := t.Geometry(row); g != nil {
-			if _, ok := g.(orb.Point); !ok {
-				mt.points = false
-				break
-			}
+		switch t.Geometry(row).(type) {
+		case nil:
+			mt.noGeom[row/64] |= 1 << (row % 64)
+		case orb.Point:
+		default:
+			mt.points = false
 		}
 	}
 	mt.index = t.Index
@@ -190,8 +193,14 @@ func (t *memTable) feature(row int) *Feature {
 	return &Feature{ID: t.ID(row), Geometry: t.Geometry(row), Properties: props}
 }
 
+// hasGeometry reports whether the row has a geometry.
+func (t *memTable) hasGeometry(row int) bool { return t.noGeom[row/64]&(1<<(row%64)) == 0 }
+
 // lonLat returns the row's geometry in lon/lat.
 func (t *memTable) lonLat(row int) orb.Geometry {
+	if t.points {
+		return geo.RDToWGS84(t.index.Bound(row).Min)
+	}
 	g := t.Geometry(row)
 	if p, ok := g.(orb.Point); ok {
 		return geo.RDToWGS84(p)

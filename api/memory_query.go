@@ -200,28 +200,22 @@ func (p plan) each(ctx context.Context, t *memTable, fn func(row int32)) error {
 // filter. The index already tested the bounding boxes.
 func (t *memTable) match(p plan, row int) bool {
 	if p.rdBox != nil || p.lonLat != nil {
-		g := t.Geometry(row)
-		if g == nil {
+		if !t.hasGeometry(row) {
 			return false
 		}
 		switch {
+		case p.lonLat != nil && t.points:
+			if !p.lonLat.Contains(geo.RDToWGS84(t.index.Bound(row).Min)) {
+				return false
+			}
 		case p.lonLat != nil:
-			ll := t.lonLat(row)
-			if pt, ok := ll.(orb.Point); ok {
-				if !p.lonLat.Contains(pt) {
-					return false
-				}
-			} else if !geo.Intersects(ll, *p.lonLat) {
+			if !geo.Intersects(t.lonLat(row), *p.lonLat) {
 				return false
 			}
-		case !t.points:
-			if !t.index.Bound(row).Intersects(*p.rdBox) || !geo.Intersects(g, *p.rdBox) {
-				return false
-			}
-		default:
-			if !t.index.Bound(row).Intersects(*p.rdBox) {
-				return false
-			}
+		case !t.index.Bound(row).Intersects(*p.rdBox):
+			return false
+		case !t.points && !geo.Intersects(t.Geometry(row), *p.rdBox):
+			return false
 		}
 	}
 	for _, pf := range p.q.Props {

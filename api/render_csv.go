@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -11,40 +10,57 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
+
+	"github.com/plekwijzer/plekwijzer/geo"
 )
 
-// renderCSV writes a page as CSV for Excel: UTF-8 with BOM, ';' separated,
-// columns id, every property, and the geometry as WKT in the output CRS.
-// With decimal=comma numbers use a decimal comma.
-func renderCSV(c echo.Context, pg page) error {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	cols := propertyNamesSlice(pg.collection)
-	_ = w.Write(append(append([]string{"id"}, cols...), "geometrie_wkt"))
-	for _, f := range pg.features {
-		row := make([]string, 0, len(cols)+2)
-		row = append(row, f.ID)
-		for _, name := range cols {
-			row = append(row, formatValue(f.Properties[name], pg.decimalComma))
-		}
-		g := fromStorage(f.Geometry, pg.crs)
-		if g != nil {
-			row = append(row, wktString(g, pg.decimalComma))
-		} else {
-			row = append(row, "")
-		}
-		_ = w.Write(row)
+// csvStream writes features as CSV for Excel straight into the response:
+// UTF-8 with BOM, ';' separated, columns id, every property, and the
+// geometry as WKT in the output CRS. With decimal=comma numbers use a
+// decimal comma. Memory stays at one row, whatever the selection holds.
+type csvStream struct {
+	w            *csv.Writer
+	cols         []string
+	crs          geo.CRS
+	decimalComma bool
+	row          []string
+}
+
+// newCSVStream sends the headers and the header row.
+func newCSVStream(c echo.Context, coll Collection, crs geo.CRS, decimalComma bool) (*csvStream, error) {
+	res := c.Response()
+	name := coll.ID + ".csv"
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(name)+`"`)
+	res.Header().Set(echo.HeaderContentType, mediaCSV+charsetUTF8)
+	res.WriteHeader(http.StatusOK)
+	if _, err := res.Write([]byte("\uFEFF")); err != nil {
+		return nil, err
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
+	cs := &csvStream{w: csv.NewWriter(res), cols: propertyNamesSlice(coll), crs: crs, decimalComma: decimalComma}
+	cs.w.Comma = ';'
+	cs.w.UseCRLF = true
+	return cs, cs.w.Write(append(append([]string{"id"}, cs.cols...), "geometrie_wkt"))
+}
+
+// write writes one feature.
+func (cs *csvStream) write(f *Feature) error {
+	row := append(cs.row[:0], f.ID)
+	for _, name := range cs.cols {
+		row = append(row, formatValue(f.Properties[name], cs.decimalComma))
 	}
-	name := pg.collection.ID + ".csv"
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(name)+`"`)
-	return c.Blob(http.StatusOK, mediaCSV+charsetUTF8, buf.Bytes())
+	if g := fromStorage(f.Geometry, cs.crs); g != nil {
+		row = append(row, wktString(g, cs.decimalComma))
+	} else {
+		row = append(row, "")
+	}
+	cs.row = row
+	return cs.w.Write(row)
+}
+
+// close flushes what is buffered.
+func (cs *csvStream) close() error {
+	cs.w.Flush()
+	return cs.w.Error()
 }
 
 // wktString writes WKT; with decimalComma the geometry keeps decimal points

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -94,6 +95,8 @@ type Server struct {
 	// paths are OpenAPI path items of routes registered outside this
 	// package's own (see DocumentPaths).
 	paths map[string]any
+	// writers are the response buffers of streamed GeoJSON (*bufio.Writer).
+	writers sync.Pool
 }
 
 // New builds a server reading from cat.
