@@ -17,6 +17,9 @@ type serveOptions struct {
 	protectReads bool
 	scoring      scoringFlags
 	demo         bool
+	// refresh is how often serve asks the database whether a new import
+	// landed (by this process, the CLI or another replica).
+	refresh time.Duration
 }
 
 func runServe(ctx context.Context, e env) error {
@@ -25,6 +28,7 @@ func runServe(ctx context.Context, e env) error {
 	fs.StringVar(&o.addr, "addr", envOr("PLEKWIJZER_ADDR", ":8080"), "address to listen on")
 	fs.StringVar(&o.token, "token", envOr("PLEKWIJZER_TOKEN", ""), "bearer token for writes such as POST /imports (env PLEKWIJZER_TOKEN); none: writes are refused")
 	fs.BoolVar(&o.protectReads, "alleen-met-token", false, "require the token for reads too")
+	fs.DurationVar(&o.refresh, "ververs", 2*time.Second, "how often to look for new imports in the database (replicas on one PostgreSQL database show a new import within this time plus the rebuild)")
 	o.scoring.register(fs)
 	if _, err := parseArgs(fs, e.args); err != nil {
 		return err
@@ -61,7 +65,11 @@ func serve(ctx context.Context, e env, st *store.Store, o serveOptions) error {
 		return err
 	}
 	dom.Register(srv)
-	go dom.Watch(ctx, 10*time.Second)
+	refresh := o.refresh
+	if refresh <= 0 {
+		refresh = 2 * time.Second
+	}
+	go dom.Watch(ctx, refresh)
 	base := "http://" + displayAddr(o.addr)
 	fmt.Fprintf(e.stderr, "plekwijzer: serving %d sites on %s/ (OGC API - Features; QGIS/GDAL: OAPIF)\n", len(dom.Snapshot().Sites), base)
 	fmt.Fprintf(e.stderr, "plekwijzer: map for advisers: %s/kaart\n", base)
