@@ -32,6 +32,9 @@ type Entry struct {
 	Rank           int32
 	CapacityUnits  int32
 	CapacityPeople int32
+	// KnockoutMask says which knock-outs fired: bit i is set when
+	// Profile.Knockouts[i] did, for i < MaxKnockoutCodes (see KnockoutCodes).
+	KnockoutMask uint64
 	// Knockouts is the number of knock-out reasons (capped at 65535).
 	Knockouts uint16
 	Eligible  bool
@@ -52,8 +55,9 @@ type CompactSet struct {
 	// Warnings as in ScoreSet.
 	Warnings []string
 
-	r  *scoreRun
-	cp *compiled
+	r      *scoreRun
+	cp     *compiled
+	bySite siteEntries
 }
 
 // scoreRun is the state shared by the profiles scored together.

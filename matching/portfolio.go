@@ -1,7 +1,9 @@
 package matching
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 )
 
 // Pick is one site chosen for one use in a portfolio.
@@ -41,56 +43,82 @@ const PortfolioMethod = "greedy: best eligible use per site, highest score first
 // target does not need. When all eligible capacity falls short, every
 // eligible site is selected and Short says what remains.
 func SelectPortfolio(target int, results ...[]Result) Portfolio {
-	type opt struct {
-		r *Result
-	}
-	var opts []opt
+	var cands []pfCand
+	keys := map[string]int32{}
 	for _, rs := range results {
 		for i := range rs {
 			r := &rs[i]
-			if r.Eligible && r.CapacityPeople > 0 {
-				opts = append(opts, opt{r})
+			if !r.Eligible || r.CapacityPeople <= 0 {
+				continue
 			}
+			key, ok := keys[r.SiteID]
+			if !ok {
+				key = int32(len(keys))
+				keys[r.SiteID] = key
+			}
+			cands = append(cands, pfCand{score: r.Score, units: r.CapacityUnits, people: r.CapacityPeople, key: key, id: r.SiteID, use: r.Use})
 		}
 	}
-	sort.Slice(opts, func(i, j int) bool {
-		a, b := opts[i].r, opts[j].r
-		if a.Score != b.Score {
-			return a.Score > b.Score
+	return selectPortfolio(target, cands, make([]bool, len(keys)))
+}
+
+// pfCand is one eligible result with capacity, as the portfolio sees it;
+// key identifies the site (one use per site).
+type pfCand struct {
+	score         float64
+	units, people int
+	key           int32
+	id            string
+	use           Use
+}
+
+// selectPortfolio is SelectPortfolio over candidates (eligible, capacity
+// above 0). It reorders cands. used has a false entry for every key and is
+// left all false again.
+func selectPortfolio(target int, cands []pfCand, used []bool) Portfolio {
+	slices.SortFunc(cands, func(a, b pfCand) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
 		}
-		if a.CapacityPeople != b.CapacityPeople {
-			return a.CapacityPeople > b.CapacityPeople
+		if a.people != b.people {
+			return cmp.Compare(b.people, a.people)
 		}
-		if a.SiteID != b.SiteID {
-			return a.SiteID < b.SiteID
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
 		}
-		return a.Use < b.Use
+		return strings.Compare(string(a.use), string(b.use))
 	})
 	pf := Portfolio{Target: target, Method: PortfolioMethod, Selected: []Pick{}}
-	used := map[string]bool{}
-	var sel []*Result
+	var sel []*pfCand
 	cap := 0
-	for _, o := range opts {
+	for i := range cands {
+		o := &cands[i]
 		if cap >= target {
 			break
 		}
-		if used[o.r.SiteID] {
+		if used[o.key] {
 			continue
 		}
-		used[o.r.SiteID] = true
-		sel = append(sel, o.r)
-		cap += o.r.CapacityPeople
+		used[o.key] = true
+		sel = append(sel, o)
+		cap += o.people
+	}
+	for _, o := range sel {
+		used[o.key] = false
 	}
 	// Prune: lowest score first, drop picks the target does not need.
 	for i := len(sel) - 1; i >= 0; i-- {
-		if cap-sel[i].CapacityPeople >= target {
-			cap -= sel[i].CapacityPeople
+		if cap-sel[i].people >= target {
+			cap -= sel[i].people
 			sel = append(sel[:i], sel[i+1:]...)
 		}
 	}
-	for _, r := range sel {
-		pf.Selected = append(pf.Selected, Pick{SiteID: r.SiteID, Use: r.Use, Score: r.Score, CapacityUnits: r.CapacityUnits, CapacityPeople: r.CapacityPeople})
-		pf.TotalScore += r.Score
+	for _, o := range sel {
+		pf.Selected = append(pf.Selected, Pick{SiteID: o.id, Use: o.use, Score: o.score, CapacityUnits: o.units, CapacityPeople: o.people})
+		pf.TotalScore += o.score
 	}
 	pf.CapacityPeople = cap
 	if cap < target {

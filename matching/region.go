@@ -47,66 +47,117 @@ type RegionSummary struct {
 // from the table; a region missing from it shows "geen gegevens". The gap is
 // what the portfolio leaves short of the target.
 func Summarize(sets []*ScoreSet, members []store.RegionMember, demand DemandTable) []RegionSummary {
-	byCode := map[string]*RegionSummary{}
-	get := func(code string) *RegionSummary {
-		s := byCode[code]
-		if s == nil {
-			s = &RegionSummary{Centrumgemeente: code}
-			for _, set := range sets {
-				s.Uses = append(s.Uses, UseSummary{Use: set.Use})
-			}
-			byCode[code] = s
-		}
-		return s
-	}
-	for _, m := range members {
-		s := get(m.Centrumgemeente)
-		s.CentrumgemeenteNaam = m.CentrumgemeenteNaam
-		s.Gemeenten++
-	}
-	perRegion := map[string][][]Result{}
-	type siteAgg struct {
-		eligible bool
-		cap      int
-	}
-	sites := map[string]map[string]*siteAgg{}
+	uses := make([]Use, len(sets))
 	for k, set := range sets {
-		groups := map[string][]Result{}
-		for _, r := range set.Results {
+		uses[k] = set.Use
+	}
+	b := newSummaryBuilder(uses, members, 0)
+	// A site is the same site in every set when it has the same id and
+	// centrumgemeente.
+	keys := map[[2]string]int32{}
+	for k, set := range sets {
+		for i := range set.Results {
+			r := &set.Results[i]
 			if r.Centrumgemeente == "" {
 				continue
 			}
-			s := get(r.Centrumgemeente)
-			u := &s.Uses[k]
-			u.Candidates++
-			if sites[r.Centrumgemeente] == nil {
-				sites[r.Centrumgemeente] = map[string]*siteAgg{}
+			key, ok := keys[[2]string{r.Centrumgemeente, r.SiteID}]
+			if !ok {
+				key = int32(len(keys))
+				keys[[2]string{r.Centrumgemeente, r.SiteID}] = key
 			}
-			a := sites[r.Centrumgemeente][r.SiteID]
-			if a == nil {
-				a = &siteAgg{}
-				sites[r.Centrumgemeente][r.SiteID] = a
-			}
-			if r.Eligible {
-				u.Eligible++
-				u.CapacityUnits += r.CapacityUnits
-				u.CapacityPeople += r.CapacityPeople
-				a.eligible = true
-				a.cap = max(a.cap, r.CapacityPeople)
-				groups[r.Centrumgemeente] = append(groups[r.Centrumgemeente], r)
-			}
-		}
-		for code, g := range groups {
-			perRegion[code] = append(perRegion[code], g)
+			b.add(k, b.region(r.Centrumgemeente), key, r.SiteID, r.Score, r.Eligible, r.CapacityUnits, r.CapacityPeople)
 		}
 	}
-	out := make([]RegionSummary, 0, len(byCode))
-	for code, s := range byCode {
-		for _, a := range sites[code] {
+	return b.finish(demand)
+}
+
+// summaryBuilder accumulates region summaries result by result; Summarize
+// and SummarizeCompact feed it the same values in the same order.
+type summaryBuilder struct {
+	uses   []Use
+	byCode map[string]*regionAcc
+	// sites holds, per site key, its aggregate over the uses.
+	sites []siteAgg
+}
+
+type regionAcc struct {
+	sum *RegionSummary
+	// cands are the portfolio candidates (eligible results), per use in
+	// the order of the sets.
+	cands []pfCand
+	// keys lists the site keys seen in the region.
+	keys []int32
+}
+
+type siteAgg struct {
+	seen, eligible bool
+	cap            int
+}
+
+// newSummaryBuilder starts the summaries of the regions in members; nkeys
+// is the number of site keys known beforehand (more may be added).
+func newSummaryBuilder(uses []Use, members []store.RegionMember, nkeys int) *summaryBuilder {
+	b := &summaryBuilder{uses: uses, byCode: map[string]*regionAcc{}, sites: make([]siteAgg, nkeys)}
+	for _, m := range members {
+		s := b.region(m.Centrumgemeente).sum
+		s.CentrumgemeenteNaam = m.CentrumgemeenteNaam
+		s.Gemeenten++
+	}
+	return b
+}
+
+func (b *summaryBuilder) region(code string) *regionAcc {
+	a := b.byCode[code]
+	if a == nil {
+		s := &RegionSummary{Centrumgemeente: code, Uses: make([]UseSummary, len(b.uses))}
+		for k, u := range b.uses {
+			s.Uses[k].Use = u
+		}
+		a = &regionAcc{sum: s}
+		b.byCode[code] = a
+	}
+	return a
+}
+
+// add counts one result of set k in region a; key identifies the site
+// (the same key in every set).
+func (b *summaryBuilder) add(k int, a *regionAcc, key int32, id string, score float64, eligible bool, units, people int) {
+	u := &a.sum.Uses[k]
+	u.Candidates++
+	if int(key) >= len(b.sites) {
+		b.sites = append(b.sites, make([]siteAgg, int(key)+1-len(b.sites))...)
+	}
+	sa := &b.sites[key]
+	if !sa.seen {
+		sa.seen = true
+		a.keys = append(a.keys, key)
+	}
+	if eligible {
+		u.Eligible++
+		u.CapacityUnits += units
+		u.CapacityPeople += people
+		sa.eligible = true
+		sa.cap = max(sa.cap, people)
+		if people > 0 {
+			a.cands = append(a.cands, pfCand{score: score, units: units, people: people, key: key, id: id, use: b.uses[k]})
+		}
+	}
+}
+
+// finish adds the demand and the portfolio of every region and returns
+// the summaries sorted by code.
+func (b *summaryBuilder) finish(demand DemandTable) []RegionSummary {
+	out := make([]RegionSummary, 0, len(b.byCode))
+	var used []bool
+	for code, a := range b.byCode {
+		s := a.sum
+		for _, key := range a.keys {
+			sa := &b.sites[key]
 			s.Candidates++
-			if a.eligible {
+			if sa.eligible {
 				s.Eligible++
-				s.CapacityPeople += a.cap
+				s.CapacityPeople += sa.cap
 			}
 		}
 		d, ok := demand[code]
@@ -119,7 +170,10 @@ func Summarize(sets []*ScoreSet, members []store.RegionMember, demand DemandTabl
 			s.DemandStatus = "ok"
 			s.Need, s.Target, s.TargetDefaulted = d.Registered, d.Target, d.TargetDefaulted
 			s.DemandYear, s.DemandSource = d.Jaar, d.Source
-			pf := SelectPortfolio(*d.Target, perRegion[code]...)
+			if len(used) < len(b.sites) {
+				used = make([]bool, len(b.sites))
+			}
+			pf := selectPortfolio(*d.Target, a.cands, used)
 			s.Portfolio = &pf
 			gap := pf.Short
 			s.Gap = &gap

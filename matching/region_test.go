@@ -118,7 +118,7 @@ func TestSensitivity(t *testing.T) {
 	mk := func(id string, a, b float64, rank int) Result {
 		r := Result{SiteID: id, Use: Flex, Eligible: true, Centrumgemeente: "R", RankInRegion: rank,
 			Criteria: []CriterionResult{{Name: "a", Normalised: a}, {Name: "b", Normalised: b}}}
-		r.Score = rescore(&r, []float64{50, 50})
+		r.Score = rescore([]float64{a, b}, []float64{50, 50})
 		return r
 	}
 	set := &ScoreSet{Profile: p, Use: Flex, Results: []Result{mk("s1", 100, 100, 1), mk("s2", 90, 0, 2), mk("s3", 0, 80, 3)}}

@@ -254,6 +254,9 @@ func (e *Engine) compile(p *Profile, lk *lookups) *compiled {
 		}
 		cp.kos = append(cp.kos, ck)
 	}
+	if len(p.Knockouts) > MaxKnockoutCodes {
+		cp.warnings = append(cp.warnings, fmt.Sprintf("knock-outs from %s on (the %dth and later) apply but are not recorded as knock-out codes: at most %d are", p.Knockouts[MaxKnockoutCodes].Name, MaxKnockoutCodes+1, MaxKnockoutCodes))
+	}
 	return cp
 }
 
@@ -635,14 +638,15 @@ func (e *Engine) prepass(cp *compiled, sc *siteCtx, pre []float64) {
 		}
 		pre[cc.pre] = n
 	}
-	ko := 0
+	ko, mask := 0, uint64(0)
 	for i := range cp.kos {
 		ck := &cp.kos[i]
 		if ck.k.Zone == "" && sc.firesCached(ck, e.siteValue(ck.metric, ck.k.Attr, sc, cp)) {
 			ko++
+			mask |= koBit(i)
 		}
 	}
-	pre[cp.nSiteOnly] = float64(ko)
+	pre[cp.nSiteOnly] = packKO(ko, mask)
 	pre[cp.nSiteOnly+1] = math.NaN()
 	if sc.capOK {
 		pre[cp.nSiteOnly+1] = float64(sc.capU)
@@ -725,16 +729,22 @@ func (e *Engine) scoreSite(cp *compiled, sc *siteCtx, ent *Entry, ex *explained,
 	}
 	ent.Score = score
 	var ko int
+	var mask uint64
 	if pre != nil {
+		ko, mask = unpackKO(pre[cp.nSiteOnly])
+		var zko int
+		var zmask uint64
 		if spat != nil {
-			ko = int(pre[cp.nSiteOnly]) + int(spat[cp.nSpatial])
+			zko, zmask = unpackKO(spat[cp.nSpatial])
 		} else {
-			ko = int(pre[cp.nSiteOnly]) + e.zoneKnockouts(cp, sc)
+			zko, zmask = e.zoneKnockouts(cp, sc)
 		}
+		ko, mask = ko+zko, mask|zmask
 	} else {
-		ko = e.knockouts(cp, sc, ex)
+		ko, mask = e.knockouts(cp, sc, ex)
 	}
 	ent.Knockouts = uint16(min(ko, math.MaxUint16))
+	ent.KnockoutMask = mask
 	ent.Eligible = ko == 0
 	ent.CapacityUnits, ent.CapacityPeople = 0, 0
 	if sc.capOK {
@@ -767,30 +777,63 @@ func (e *Engine) spatialPart(cp *compiled, sc *siteCtx, out []float64) {
 		}
 		out[cc.spat] = n
 	}
-	out[cp.nSpatial] = float64(e.zoneKnockouts(cp, sc))
+	out[cp.nSpatial] = packKO(e.zoneKnockouts(cp, sc))
 }
 
-// zoneKnockouts counts the zone knock-out reasons (the compact path).
-func (e *Engine) zoneKnockouts(cp *compiled, sc *siteCtx) int {
-	if sc.noGeom {
+// MaxKnockoutCodes is the number of knock-outs of a profile that
+// Entry.KnockoutMask records: bit i stands for Profile.Knockouts[i], for
+// i < MaxKnockoutCodes. Later knock-outs still make a site ineligible and
+// still count in Entry.Knockouts; the compiled profile warns about them.
+const MaxKnockoutCodes = 48
+
+// koBit is the mask bit of knock-out i (0 beyond MaxKnockoutCodes).
+func koBit(i int) uint64 {
+	if i >= MaxKnockoutCodes {
 		return 0
 	}
-	n := 0
+	return 1 << i
+}
+
+// packKO packs a knock-out count (capped at 65535) and a knock-out mask
+// into the one float64 slot the compact passes keep per profile: the mask
+// in the low 48 bits, the count in the high 16. The value is only ever
+// copied, never computed with, so its bits survive (see unpackKO).
+func packKO(n int, mask uint64) float64 {
+	return math.Float64frombits(mask&(1<<MaxKnockoutCodes-1) | uint64(min(n, math.MaxUint16))<<MaxKnockoutCodes)
+}
+
+// unpackKO is the inverse of packKO.
+func unpackKO(f float64) (int, uint64) {
+	b := math.Float64bits(f)
+	return int(b >> MaxKnockoutCodes), b & (1<<MaxKnockoutCodes - 1)
+}
+
+// zoneKnockouts counts the zone knock-out reasons and returns the mask of
+// the zone knock-outs that fired (the compact path).
+func (e *Engine) zoneKnockouts(cp *compiled, sc *siteCtx) (int, uint64) {
+	if sc.noGeom {
+		return 0, 0
+	}
+	n, mask := 0, uint64(0)
 	for i := range cp.kos {
 		if ck := &cp.kos[i]; !ck.dropped && ck.k.Zone != "" {
-			n += len(sc.zoneHits[ck.slot])
+			if h := len(sc.zoneHits[ck.slot]); h > 0 {
+				n += h
+				mask |= koBit(i)
+			}
 		}
 	}
-	return n
+	return n, mask
 }
 
 // noKnockouts is the shared empty knock-out list (never appended to in place).
 var noKnockouts = []string{}
 
-// knockouts counts the knock-out reasons for the site and, when ex is not
-// nil, appends their texts to ex.knockouts.
-func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) int {
-	n := 0
+// knockouts counts the knock-out reasons for the site, returns the mask of
+// the knock-outs that fired and, when ex is not nil, appends their texts to
+// ex.knockouts.
+func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) (int, uint64) {
+	n, mask := 0, uint64(0)
 	for i := range cp.kos {
 		ck := &cp.kos[i]
 		if ck.dropped {
@@ -803,6 +846,9 @@ func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) int {
 			}
 			hits := sc.zoneHits[ck.slot]
 			n += len(hits)
+			if len(hits) > 0 {
+				mask |= koBit(i)
+			}
 			if ex != nil {
 				for _, id := range hits {
 					ex.knockouts = append(ex.knockouts[:len(ex.knockouts):len(ex.knockouts)], zoneReason(k, &e.features[id]))
@@ -815,12 +861,13 @@ func (e *Engine) knockouts(cp *compiled, sc *siteCtx, ex *explained) int {
 			continue
 		}
 		n++
+		mask |= koBit(i)
 		if ex != nil {
 			reason, _ := metricKO(k, v)
 			ex.knockouts = append(ex.knockouts[:len(ex.knockouts):len(ex.knockouts)], reason)
 		}
 	}
-	return n
+	return n, mask
 }
 
 // fires reports whether a metric knock-out fires for v; it is metricKO

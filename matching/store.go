@@ -39,44 +39,17 @@ type Outcome struct {
 // ScoreStore reads sites, context layers and the region table from st,
 // scores every site under every profile and summarises each centrumgemeente.
 func ScoreStore(ctx context.Context, st *store.Store, setup Setup) (*Outcome, error) {
-	gen, err := st.Generation(ctx)
+	in, err := readScoringInput(ctx, st, setup)
 	if err != nil {
-		return nil, fmt.Errorf("score: %w", err)
+		return nil, err
 	}
-	sites, err := st.Sites(ctx, store.SiteFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("score: read sites: %w", err)
-	}
-	features, err := st.Features(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("score: read context layers: %w", err)
-	}
-	members, err := st.Regions(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("score: read region table: %w", err)
-	}
-	profiles := setup.Profiles
-	if profiles == nil {
-		if profiles, err = DefaultProfiles(); err != nil {
-			return nil, err
-		}
-	}
-	demand := setup.Demand
-	if demand == nil {
-		demand = DefaultDemand()
-	}
-	ref := setup.ReferenceDate
-	if ref.IsZero() {
-		ref = time.Now()
-	}
-	engine := NewEngine(features, Options{ReferenceDate: ref, Regions: members, Workers: setup.Workers})
-	sets, err := engine.Score(ctx, sites, profiles...)
+	sets, err := in.engine.Score(ctx, in.sites, in.profiles...)
 	if err != nil {
 		return nil, fmt.Errorf("score: %w", err)
 	}
 	return &Outcome{
-		Generation: gen, Sites: sites, Features: features, Members: members, Engine: engine, Profiles: profiles,
-		Sets: sets, Regions: Summarize(sets, members, demand), Scored: time.Now(),
+		Generation: in.gen, Sites: in.sites, Features: in.features, Members: in.members, Engine: in.engine,
+		Profiles: in.profiles, Sets: sets, Regions: Summarize(sets, in.members, in.demand), Scored: time.Now(),
 	}, nil
 }
 
