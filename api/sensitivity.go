@@ -32,10 +32,7 @@ func (d *Domain) handleSensitivity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	set, err := snap.fullSet(c.Request().Context(), use)
-	if err != nil {
-		return err
-	}
+	set := snap.Sets[use]
 	if set == nil {
 		return paramError("gebruik", "no profile scores %s", use)
 	}
@@ -52,7 +49,7 @@ func (d *Domain) handleSensitivity(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"centrumgemeente": code, "gebruik": use, "profiel": set.Name,
 		"top": opt.TopN, "runs": opt.Iterations, "spreiding": opt.Spread, "seed": opt.Seed,
-		"sites": matching.Sensitivity(set, opt),
+		"sites": matching.SensitivityCompact(set, opt),
 	})
 }
 

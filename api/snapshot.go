@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -37,10 +36,6 @@ type Snapshot struct {
 	Regions  []matching.RegionSummary
 	Members  []store.RegionMember
 	Tables   []Table
-
-	entryOf map[matching.Use][]int32 // site index -> entry of Sets[use], -1 for none
-	fullMu  sync.Mutex
-	full    map[matching.Use]*matching.ScoreSet
 }
 
 // Collection ids of the domain collections. Context layers are served as
@@ -58,7 +53,7 @@ const (
 // BuildSnapshot reads the store, scores every site (compactly) and builds
 // the catalog tables.
 func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot, error) {
-	out, err := scoreStore(ctx, st, sc)
+	out, err := matching.ScoreStoreCompact(ctx, st, sc)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -67,27 +62,22 @@ func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot,
 		return nil, fmt.Errorf("snapshot: read gemeenten: %w", err)
 	}
 	snap := &Snapshot{
-		Generation: out.generation,
-		Built:      out.scored,
-		Sites:      out.sites,
-		Engine:     out.engine,
+		Generation: out.Generation,
+		Built:      out.Scored,
+		Sites:      out.Sites,
+		Engine:     out.Engine,
 		Profiles:   map[matching.Use]*matching.Profile{},
 		Sets:       map[matching.Use]*matching.CompactSet{},
-		Members:    out.members,
-		entryOf:    map[matching.Use][]int32{},
-		full:       map[matching.Use]*matching.ScoreSet{},
+		Regions:    out.Regions,
+		Members:    out.Members,
 	}
-	for i, set := range out.sets {
+	for i, set := range out.Sets {
 		if _, seen := snap.Sets[set.Use]; !seen {
 			snap.Sets[set.Use] = set
-			snap.Profiles[set.Use] = out.profiles[i]
-			snap.entryOf[set.Use] = entryIndex(set, len(out.sites))
+			snap.Profiles[set.Use] = out.Profiles[i]
 		}
 	}
-	if snap.Regions, err = snap.summarize(ctx, sc); err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
-	}
-	names := regionNames(out.members, gemeenten)
+	names := regionNames(out.Members, gemeenten)
 	sites := snap.Sites
 	for _, k := range []struct {
 		kind              store.SiteKind
@@ -118,8 +108,8 @@ func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot,
 	slices.SortStableFunc(snap.Tables, func(a, b Table) int {
 		return collectionOrder(a.Collection.ID) - collectionOrder(b.Collection.ID)
 	})
-	snap.Tables = append(snap.Tables, gemeenteLayer(gemeenten, out.members).Table(), regionLayer(snap.Regions, gemeenten, out.members).Table())
-	snap.Tables = append(snap.Tables, contextTables(out.features)...)
+	snap.Tables = append(snap.Tables, gemeenteLayer(gemeenten, out.Members).Table(), regionLayer(snap.Regions, gemeenten, out.Members).Table())
+	snap.Tables = append(snap.Tables, contextTables(out.Features)...)
 	return snap, nil
 }
 
@@ -148,112 +138,15 @@ func (s *Snapshot) Site(id string) (*store.Site, int, bool) {
 
 // Result returns the explained score of site index i for use.
 func (s *Snapshot) Result(use matching.Use, i int) (matching.Result, bool) {
-	set, entries := s.Sets[use], s.entryOf[use]
-	if set == nil || i < 0 || i >= len(entries) || entries[i] < 0 {
+	set := s.Sets[use]
+	if set == nil || i < 0 || i >= len(s.Sites) {
 		return matching.Result{}, false
 	}
-	return set.Explain([]int{int(entries[i])})[0], true
-}
-
-// fullSet explains every site of use, once: for the analyses that need every
-// criterion of every site (the weight sensitivity of a region).
-func (s *Snapshot) fullSet(ctx context.Context, use matching.Use) (*matching.ScoreSet, error) {
-	s.fullMu.Lock()
-	defer s.fullMu.Unlock()
-	if f := s.full[use]; f != nil {
-		return f, nil
+	e := set.EntryOfSite(i)
+	if e < 0 {
+		return matching.Result{}, false
 	}
-	set := s.Sets[use]
-	if set == nil {
-		return nil, nil
-	}
-	f, err := set.Full(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.full[use] = f
-	return f, nil
-}
-
-// summarize builds the region summaries from the compact sets.
-func (s *Snapshot) summarize(ctx context.Context, sc Scoring) ([]matching.RegionSummary, error) {
-	var sets []*matching.ScoreSet
-	for _, use := range []matching.Use{matching.Flex, matching.Transformatie} {
-		f, err := s.fullSet(ctx, use)
-		if err != nil {
-			return nil, err
-		}
-		if f != nil {
-			sets = append(sets, f)
-		}
-	}
-	demand := sc.Demand
-	if demand == nil {
-		demand = matching.DefaultDemand()
-	}
-	return matching.Summarize(sets, s.Members, demand), nil
-}
-
-// scored is what scoreStore reads and scores.
-type scored struct {
-	generation int64
-	sites      []store.Site
-	features   []store.Feature
-	members    []store.RegionMember
-	engine     *matching.Engine
-	profiles   []*matching.Profile
-	sets       []*matching.CompactSet
-	scored     time.Time
-}
-
-// scoreStore reads sites, context layers and the region table and scores
-// every site under every profile, compactly.
-func scoreStore(ctx context.Context, st *store.Store, setup Scoring) (*scored, error) {
-	gen, err := st.Generation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sites, err := st.Sites(ctx, store.SiteFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("read sites: %w", err)
-	}
-	features, err := st.Features(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("read context layers: %w", err)
-	}
-	members, err := st.Regions(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read region table: %w", err)
-	}
-	profiles := setup.Profiles
-	if profiles == nil {
-		if profiles, err = matching.DefaultProfiles(); err != nil {
-			return nil, err
-		}
-	}
-	ref := setup.ReferenceDate
-	if ref.IsZero() {
-		ref = time.Now()
-	}
-	engine := matching.NewEngine(features, matching.Options{ReferenceDate: ref, Regions: members, Workers: setup.Workers})
-	sets, err := engine.ScoreCompact(ctx, sites, profiles...)
-	if err != nil {
-		return nil, err
-	}
-	return &scored{generation: gen, sites: sites, features: features, members: members, engine: engine,
-		profiles: profiles, sets: sets, scored: time.Now()}, nil
-}
-
-// entryIndex maps every site index to its entry in set (-1: not scored).
-func entryIndex(set *matching.CompactSet, sites int) []int32 {
-	out := make([]int32, sites)
-	for i := range out {
-		out[i] = -1
-	}
-	for e, en := range set.Entries {
-		out[en.Site] = int32(e)
-	}
-	return out
+	return set.Result(e), true
 }
 
 // sitesOfKind returns the indexes of the sites of kind, in order.
