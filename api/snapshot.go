@@ -57,6 +57,9 @@ func BuildSnapshot(ctx context.Context, st *store.Store, sc Scoring) (*Snapshot,
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
+	// The engine stays to explain and rescore single sites; the scratch of
+	// scoring every site is not needed again.
+	out.Engine.ReleaseScratch()
 	gemeenten, err := st.Gemeenten(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: read gemeenten: %w", err)
