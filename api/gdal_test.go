@@ -181,7 +181,7 @@ func TestGeoPackageHeader(t *testing.T) {
 	for i := range layers[0].Features {
 		fs[i] = &layers[0].Features[i]
 	}
-	if err := WriteGeoPackage(context.Background(), path, layers[0].Collection, fs, "EPSG:28992"); err != nil {
+	if err := WriteGeoPackage(context.Background(), path, layers[0].Collection, Features(fs), "EPSG:28992"); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", path)

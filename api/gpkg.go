@@ -49,12 +49,13 @@ INSERT INTO gpkg_spatial_ref_sys VALUES
   ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
 `
 
-// renderGPKG writes a page as a GeoPackage download. Geometries are in RD
-// New unless the crs parameter asks for WGS 84 (then lon/lat, EPSG:4326 as
-// GeoPackage stores it).
-func (s *Server) renderGPKG(c echo.Context, pg page) error {
+// renderGPKG writes the selection as a GeoPackage download, feature by
+// feature into a temporary file (memory stays at one feature) that is then
+// sent from disk. Geometries are in RD New unless the crs parameter asks
+// for WGS 84 (then lon/lat, EPSG:4326 as GeoPackage stores it).
+func (s *Server) renderGPKG(c echo.Context, coll Collection, iq itemsQuery) error {
 	crs := geo.RDNew
-	if pg.query.Get("crs") != "" && pg.crs.Geographic() {
+	if c.QueryParam("crs") != "" && iq.crs.Geographic() {
 		crs = geo.CRS84
 	}
 	dir, err := os.MkdirTemp("", "plekwijzer-gpkg-")
@@ -62,23 +63,48 @@ func (s *Server) renderGPKG(c echo.Context, pg page) error {
 		return fmt.Errorf("gpkg: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, pg.collection.ID+".gpkg")
-	if err := WriteGeoPackage(c.Request().Context(), path, pg.collection, pg.features, crs); err != nil {
+	path := filepath.Join(dir, coll.ID+".gpkg")
+	ctx := c.Request().Context()
+	source := func(yield func(*Feature) error) error {
+		_, err := s.cat.Items(ctx, coll.ID, iq.Query, yield)
 		return err
 	}
-	b, err := os.ReadFile(path)
+	if err := WriteGeoPackage(ctx, path, coll, source, crs); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(pg.collection.ID)+`.gpkg"`)
-	return c.Blob(http.StatusOK, mediaGPKG, b)
+	defer f.Close()
+	c.Response().Header().Set(headerCRS, "<"+crs.URI()+">")
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(coll.ID)+`.gpkg"`)
+	return c.Stream(http.StatusOK, mediaGPKG, f)
 }
 
-// WriteGeoPackage writes features of coll (geometries in RD New) to a new
-// GeoPackage 1.3 file at path, as one feature table named after the
-// collection, with geometries in crs (RD New, or CRS84/WGS84 as EPSG:4326
-// lon/lat).
-func WriteGeoPackage(ctx context.Context, path string, coll Collection, features []*Feature, crs geo.CRS) error {
+// FeatureSource passes features to yield one by one, until yield returns
+// an error.
+type FeatureSource func(yield func(*Feature) error) error
+
+// Features returns a FeatureSource over a slice.
+func Features(fs []*Feature) FeatureSource {
+	return func(yield func(*Feature) error) error {
+		for _, f := range fs {
+			if err := yield(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// WriteGeoPackage writes the features of coll from source (geometries in
+// RD New) to a new GeoPackage 1.3 file at path, as one feature table named
+// after the collection, with geometries in crs (RD New, or CRS84/WGS84 as
+// EPSG:4326 lon/lat). Rows are written as they come into a staging table
+// and moved into the feature table once its geometry type and extent are
+// known, so that memory does not grow with the number of features.
+func WriteGeoPackage(ctx context.Context, path string, coll Collection, source FeatureSource, crs geo.CRS) error {
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return fmt.Errorf("gpkg: open %s: %w", path, err)
@@ -100,64 +126,48 @@ func WriteGeoPackage(ctx context.Context, path string, coll Collection, features
 		return fmt.Errorf("gpkg: spatial_ref_sys: %w", err)
 	}
 	table := coll.ID
-	geoms := make([]orb.Geometry, len(features))
-	var bound orb.Bound
-	geomType := ""
-	for i, f := range features {
-		g := fromStorage(f.Geometry, crs)
-		geoms[i] = g
-		if g == nil {
-			continue
-		}
-		t := strings.ToUpper(g.GeoJSONType())
-		switch {
-		case geomType == "":
-			geomType, bound = t, g.Bound()
-		default:
-			if geomType != t {
-				geomType = "GEOMETRY"
-			}
-			bound = bound.Union(g.Bound())
-		}
-	}
-	if geomType == "" {
-		geomType = "GEOMETRY"
-	}
-	cols := []string{`"fid" INTEGER PRIMARY KEY AUTOINCREMENT`, `"geom" ` + geomType, `"feature_id" TEXT`}
+	cols := []string{`"fid" INTEGER PRIMARY KEY AUTOINCREMENT`, `"geom" %s`, `"feature_id" TEXT`}
 	names := []string{`"geom"`, `"feature_id"`}
 	for _, p := range coll.Properties {
 		cols = append(cols, quoteIdent(p.Name)+" "+gpkgType(p.Type))
 		names = append(names, quoteIdent(p.Name))
 	}
+	create := "CREATE TABLE %s (" + strings.Join(cols, ", ") + ")"
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(table)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+	const staging = `"plekwijzer_staging"`
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(create, staging, "GEOMETRY")); err != nil {
 		return fmt.Errorf("gpkg: create table: %w", err)
 	}
-	var minX, minY, maxX, maxY any
-	if len(features) > 0 && geomType != "" {
-		minX, minY, maxX, maxY = bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
-		VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`, table, coll.Title, coll.Description,
-		time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), minX, minY, maxX, maxY, srsID); err != nil {
-		return fmt.Errorf("gpkg: contents: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, table, geomType, srsID); err != nil {
-		return fmt.Errorf("gpkg: geometry_columns: %w", err)
-	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+quoteIdent(table)+" ("+strings.Join(names, ", ")+") VALUES ("+ph+")")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+staging+" ("+strings.Join(names, ", ")+") VALUES ("+ph+")")
 	if err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
 	defer stmt.Close()
+	var bound orb.Bound
+	geomType, n := "", 0
 	args := make([]any, len(names))
-	for i, f := range features {
-		if args[0], err = gpkgGeometry(geoms[i], srsID); err != nil {
+	err = source(func(f *Feature) error {
+		n++
+		g := fromStorage(f.Geometry, crs)
+		if g != nil {
+			t := strings.ToUpper(g.GeoJSONType())
+			switch {
+			case geomType == "":
+				geomType, bound = t, g.Bound()
+			default:
+				if geomType != t {
+					geomType = "GEOMETRY"
+				}
+				bound = bound.Union(g.Bound())
+			}
+		}
+		var err error
+		if args[0], err = gpkgGeometry(g, srsID); err != nil {
 			return fmt.Errorf("gpkg: feature %s: %w", f.ID, err)
 		}
 		args[1] = f.ID
@@ -167,6 +177,34 @@ func WriteGeoPackage(ctx context.Context, path string, coll Collection, features
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("gpkg: feature %s: %w", f.ID, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if geomType == "" {
+		geomType = "GEOMETRY"
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(create, quoteIdent(table), geomType)); err != nil {
+		return fmt.Errorf("gpkg: create table: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+quoteIdent(table)+" SELECT * FROM "+staging+" ORDER BY fid"); err != nil {
+		return fmt.Errorf("gpkg: copy rows: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE "+staging); err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	var minX, minY, maxX, maxY any
+	if n > 0 && geomType != "" && bound != (orb.Bound{}) {
+		minX, minY, maxX, maxY = bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
+		VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`, table, coll.Title, coll.Description,
+		time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), minX, minY, maxX, maxY, srsID); err != nil {
+		return fmt.Errorf("gpkg: contents: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)`, table, geomType, srsID); err != nil {
+		return fmt.Errorf("gpkg: geometry_columns: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("gpkg: commit: %w", err)

@@ -148,6 +148,9 @@ func (s *Server) handleItems(c echo.Context) error {
 		}
 		return gs.close(s.page(c, coll, iq, nil, gs.returned, matched))
 	}
+	if format == formatGPKG {
+		return s.renderGPKG(c, coll, iq)
+	}
 	var features []*Feature
 	matched, err := s.cat.Items(c.Request().Context(), coll.ID, iq.Query, func(f *Feature) error {
 		features = append(features, f)
@@ -156,11 +159,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg := s.page(c, coll, iq, features, len(features), matched)
-	if format == formatHTML {
-		return s.renderItemsHTML(c, pg)
-	}
-	return s.renderGPKG(c, pg)
+	return s.renderItemsHTML(c, s.page(c, coll, iq, features, len(features), matched))
 }
 
 // page describes the returned features of a request for the renderers.
