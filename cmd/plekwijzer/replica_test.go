@@ -2,64 +2,18 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/plekwijzer/plekwijzer/internal/pgtest"
 	"github.com/plekwijzer/plekwijzer/store"
 )
-
-// pgDSN returns a DSN for a private schema in the PostGIS database of
-// PLEKWIJZER_TEST_PG, dropped when t ends; without it the test is skipped,
-// or fails under CI.
-func pgDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("PLEKWIJZER_TEST_PG")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but PLEKWIJZER_TEST_PG is not: the replica test needs PostGIS")
-		}
-		t.Skip("PLEKWIJZER_TEST_PG not set")
-	}
-	var rnd [6]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "plekwijzer_replica_" + hex.EncodeToString(rnd[:])
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			db.Exec("DROP SCHEMA " + schema + " CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -87,7 +41,7 @@ func status(url string) int {
 // one PostGIS database and imports through the CLI: both serve the new
 // site within a few seconds, without a restart.
 func TestTwoReplicasSeeANewImport(t *testing.T) {
-	dsn := pgDSN(t)
+	dsn := pgtest.DSN(t)
 	first := writeFile(t, "rvb.csv", inventory)
 	if code, out, errOut := plek(t, "import", "gebouwen", first, "--db", dsn); code != exitOK {
 		t.Fatalf("first import: exit %d\n%s%s", code, out, errOut)
