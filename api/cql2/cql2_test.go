@@ -2,6 +2,7 @@ package cql2
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,4 +188,13 @@ func FuzzParse(f *testing.F) {
 		flt.Match(rec{})
 		_ = flt.Check(map[string]string{"a": TypeNumber})
 	})
+}
+
+func TestLikeWildcardLimit(t *testing.T) {
+	if _, err := Parse("attributen LIKE '%" + strings.Repeat("_", 1300) + "Z'"); err == nil {
+		t.Error("a LIKE pattern with 1,301 wildcards was accepted")
+	}
+	if _, err := Parse("naam LIKE '%" + strings.Repeat("_", 60) + "%'"); err != nil {
+		t.Errorf("a LIKE pattern with 62 wildcards was refused: %v", err)
+	}
 }

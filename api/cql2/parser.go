@@ -16,6 +16,11 @@ const GeometryProperty = "geometry"
 // maxDepth bounds nesting so hostile filters cannot exhaust the stack.
 const maxDepth = 200
 
+// maxLikeWildcards bounds the wildcards (% and _) of one LIKE pattern:
+// matching costs up to the pattern's length times the value's per row, so
+// a pattern of a thousand underscores would cost seconds per request.
+const maxLikeWildcards = 64
+
 // Filter is a parsed CQL2 text filter, safe for concurrent Match calls
 // once parsed and (optionally) transformed.
 type Filter struct {
@@ -219,6 +224,9 @@ func (p *parser) parsePrimary(depth int) (node, error) {
 			pt, err := p.expect(tokString, "a quoted pattern after LIKE")
 			if err != nil {
 				return nil, err
+			}
+			if n := strings.Count(pt.text, "%") + strings.Count(pt.text, "_"); n > maxLikeWildcards {
+				return nil, p.errorf(pt, "the LIKE pattern has %d wildcards (%% and _); at most %d are allowed", n, maxLikeWildcards)
 			}
 			return likeNode{expr: left, pattern: pt.text, not: not}, nil
 		case isKeyword(op, "IN"):
