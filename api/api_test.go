@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -458,5 +459,18 @@ func TestMetrics(t *testing.T) {
 	rec := get(t, s.Handler(), "/metrics")
 	if !strings.Contains(rec.Body.String(), `plekwijzer_http_requests_total{code="200",method="GET",route="/collections"} 1`) {
 		t.Errorf("metrics lack the request counter:\n%.2000s", rec.Body.String())
+	}
+}
+
+func TestHeadAnswersLikeGet(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	for _, target := range []string{"/", "/collections", "/collections/kandidaten/items?limit=2", "/collections/kandidaten/items/2", "/api"} {
+		get := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(get, httptest.NewRequest(http.MethodGet, target, nil))
+		head := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(head, httptest.NewRequest(http.MethodHead, target, nil))
+		if head.Code != get.Code || head.Header().Get("Content-Type") != get.Header().Get("Content-Type") {
+			t.Errorf("HEAD %s: %d %s; GET: %d %s", target, head.Code, head.Header().Get("Content-Type"), get.Code, get.Header().Get("Content-Type"))
+		}
 	}
 }

@@ -157,7 +157,21 @@ func (s *Server) DocumentPaths(paths map[string]any) {
 }
 
 // Handler returns the server as an http.Handler (for httptest).
-func (s *Server) Handler() http.Handler { return s.e }
+func (s *Server) Handler() http.Handler { return headAsGet(s.e) }
+
+// headAsGet answers HEAD as GET (RFC 9110: the same status and headers, no
+// body). The routes see a GET; the response writer still belongs to the
+// HEAD request, so net/http sends no body.
+func headAsGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			get := r.Clone(r.Context())
+			get.Method = http.MethodGet
+			r = get
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 // Registry returns the server's Prometheus registry, to add collectors.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
@@ -175,7 +189,7 @@ func (s *Server) Run(ctx context.Context) error {
 // Serve serves on ln until ctx ends, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.e,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
