@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/plekwijzer/plekwijzer/internal/spreadsheet"
 	"github.com/plekwijzer/plekwijzer/matching"
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -185,11 +186,12 @@ func sendBusinessCaseCSV(c echo.Context, s store.Site, bc *matching.BusinessCase
 	out := func(name string, v string, unit string) {
 		rows = append(rows, []string{"uitkomst", name, v, unit, "", "", "", ""})
 	}
+	text := spreadsheet.Text
 	out("locatie", s.ID, "")
-	out("naam", s.Name, "")
+	out("naam", text(s.Name), "")
 	out("gebruik", string(bc.Use), "")
 	out("eligible", yes(bc.Eligible), "")
-	out("knockouts", strings.Join(bc.Knockouts, " | "), "")
+	out("knockouts", text(strings.Join(bc.Knockouts, " | ")), "")
 	out("capex_total", num(bc.CapexTotal), "EUR")
 	out("avoided_cost_per_year", num(bc.AvoidedCostPerYear), "EUR per jaar")
 	out("exploitation_per_year", num(bc.ExploitationPerYear), "EUR per jaar")
@@ -199,26 +201,26 @@ func sendBusinessCaseCSV(c echo.Context, s store.Site, bc *matching.BusinessCase
 		payback = num(*bc.PaybackYears)
 	}
 	out("payback_years", payback, "jaar")
-	out("payback", bc.Payback, "")
+	out("payback", text(bc.Payback), "")
 	out("paid_back_within_horizon", yes(bc.PaidBackWithinHorizon), "")
 	out("net_over_horizon", num(bc.NetOverHorizon), "EUR")
-	out("method", bc.Method, "")
+	out("method", text(bc.Method), "")
 	for _, a := range bc.Assumptions {
 		year := ""
 		if a.PriceYear != 0 {
 			year = strconv.Itoa(a.PriceYear)
 		}
-		rows = append(rows, []string{"aanname", a.Parameter, num(a.Value), a.Unit, year, oneLine(a.Source), yes(a.Judgement), oneLine(a.Note)})
+		rows = append(rows, []string{"aanname", a.Parameter, num(a.Value), a.Unit, year, text(oneLine(a.Source)), yes(a.Judgement), text(oneLine(a.Note))})
 		for _, alt := range a.Alternatives {
 			y := ""
 			if alt.PriceYear != 0 {
 				y = strconv.Itoa(alt.PriceYear)
 			}
-			rows = append(rows, []string{"alternatief", a.Parameter, num(alt.Value), a.Unit, y, oneLine(alt.Source), "nee", oneLine(alt.Note)})
+			rows = append(rows, []string{"alternatief", a.Parameter, num(alt.Value), a.Unit, y, text(oneLine(alt.Source)), "nee", text(oneLine(alt.Note))})
 		}
 	}
 	for _, warn := range bc.Warnings {
-		rows = append(rows, []string{"waarschuwing", "", "", "", "", "", "", warn})
+		rows = append(rows, []string{"waarschuwing", "", "", "", "", "", "", text(warn)})
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return err

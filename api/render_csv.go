@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/internal/spreadsheet"
 )
 
 // csvStream writes features as CSV for Excel straight into the response:
@@ -46,7 +47,13 @@ func newCSVStream(c echo.Context, coll Collection, crs geo.CRS, decimalComma boo
 func (cs *csvStream) write(f *Feature) error {
 	row := append(cs.row[:0], f.ID)
 	for _, name := range cs.cols {
-		row = append(row, formatValue(f.Properties[name], cs.decimalComma))
+		v := f.Properties[name]
+		text := formatValue(v, cs.decimalComma)
+		switch v.(type) {
+		case string, *string:
+			text = spreadsheet.Text(text)
+		}
+		row = append(row, text)
 	}
 	if g := fromStorage(f.Geometry, cs.crs); g != nil {
 		row = append(row, wktString(g, cs.decimalComma))

@@ -3,7 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -60,4 +65,19 @@ func FuzzAppendFloat(f *testing.F) {
 			t.Fatalf("appendFloat(%v) = %s, encoding/json writes %s", v, got, want)
 		}
 	})
+}
+
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	l := Layer{Collection: Collection{ID: "x", Properties: []Property{{Name: "naam", Type: TypeString}, {Name: "score", Type: TypeNumber}}},
+		Features: []Feature{{ID: "1", Properties: map[string]any{"naam": "=HYPERLINK(\"http://evil\";\"klik\")", "score": -12.5}}}}
+	srv, err := New(NewMemoryCatalog(l.Table()), Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/collections/x/items?f=csv&decimal=comma", nil))
+	body := rec.Body.String()
+	if !strings.Contains(body, `"'=HYPERLINK(""http://evil"";""klik"")"`) || !strings.Contains(body, ";-12,5;") {
+		t.Errorf("formula not neutralised, or a number turned into text:\n%s", body)
+	}
 }
