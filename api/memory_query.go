@@ -50,7 +50,19 @@ func (m *MemoryCatalog) Items(ctx context.Context, collection string, q Query, f
 		return n, t.emit(ctx, page, fn)
 	}
 	if cmp == nil {
-		cmp = func(a, b int32) int { return int(t.rank[a]) - int(t.rank[b]) }
+		// Default order from unordered candidates (the R-tree): collect the
+		// matches' positions in id order and sort those plain integers.
+		var ranks []int32
+		if err := p.each(ctx, t, func(row int32) { ranks = append(ranks, t.rank[row]) }); err != nil {
+			return 0, err
+		}
+		slices.Sort(ranks)
+		page := p.pageOf(ranks, q)
+		rows := make([]int32, len(page))
+		for i, r := range page {
+			rows[i] = t.ord[r]
+		}
+		return len(ranks), t.emit(ctx, rows, fn)
 	}
 	top := newTopK(want, cmp)
 	n := 0
