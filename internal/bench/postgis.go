@@ -29,16 +29,22 @@ type PGResult struct {
 // referenceSQL is the reference workload in SQL: KNN (<->) for the nearest
 // stop, ST_DWithin counts, ST_Intersects knock-outs and ST_Contains for the
 // gemeente (the lowest code when two contain the site, as the generator
-// assigns it), top TopN per gemeente with ties by id in byte order.
+// assigns it), top TopN per gemeente with ties by id in byte order. The
+// lookups are LATERAL joins rather than correlated subqueries in the
+// select list, so that PostgreSQL can run the scan of sites in parallel
+// workers.
 const referenceSQL = `
 WITH scored AS (
   SELECT s.id, g.code AS gemeente,
-    CASE WHEN EXISTS (SELECT 1 FROM zones z WHERE ST_Intersects(z.geom, s.geom)) THEN 0::float8
-    ELSE 0.6::float8 * (1 - LEAST(COALESCE((SELECT s.geom <-> o.geom FROM ov o ORDER BY s.geom <-> o.geom LIMIT 1), 5000), 5000) / 5000)
-       + 0.4::float8 * LEAST((SELECT count(*) FROM amenities a WHERE ST_DWithin(a.geom, s.geom, 1000)), 20)::float8 / 20
+    CASE WHEN z.hit IS NOT NULL THEN 0::float8
+    ELSE 0.6::float8 * (1 - LEAST(COALESCE(nn.d, 5000), 5000) / 5000)
+       + 0.4::float8 * LEAST(c.n, 20)::float8 / 20
     END AS score
   FROM sites s
   CROSS JOIN LATERAL (SELECT code FROM gemeenten g WHERE ST_Contains(g.geom, s.geom) ORDER BY code COLLATE "C" LIMIT 1) g
+  LEFT JOIN LATERAL (SELECT s.geom <-> o.geom AS d FROM ov o ORDER BY s.geom <-> o.geom LIMIT 1) nn ON true
+  CROSS JOIN LATERAL (SELECT count(*) AS n FROM amenities a WHERE ST_DWithin(a.geom, s.geom, 1000)) c
+  LEFT JOIN LATERAL (SELECT 1 AS hit FROM zones z WHERE ST_Intersects(z.geom, s.geom) LIMIT 1) z ON true
 ), ranked AS (
   SELECT id, gemeente, score,
     row_number() OVER (PARTITION BY gemeente ORDER BY score DESC, id COLLATE "C") AS rn
