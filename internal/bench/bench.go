@@ -71,6 +71,8 @@ type SizeResult struct {
 // APIResult is one kind of request under load.
 type APIResult struct {
 	Kind string
+	// Features is the mean number of features per answer (collections only).
+	Features float64
 	LoadResult
 }
 

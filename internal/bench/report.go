@@ -131,7 +131,7 @@ func Report(rs []SizeResult, c Config, m Machine, at time.Time) string {
 		}
 		p("\n")
 	}
-	p("\nPer size: scene SHA-256 (CSV files), generation, engine index build, PostGIS rows, peak RSS of import and score (getrusage), VmHWM of serve:\n\n")
+	p("\nPer size: scene SHA-256 (CSV files), generation, engine index build, PostGIS rows, peak RSS of import and score (getrusage), VmHWM of serve, mean features per API page:\n\n")
 	for _, r := range rs {
 		p("- %s sites: `%s`, generated in %.1f s", thousands(r.Sites), r.Hash, r.Generate.Seconds())
 		if r.Engine != nil {
@@ -148,6 +148,11 @@ func Report(rs []SizeResult, c Config, m Machine, at time.Time) string {
 		}
 		if r.HWM > 0 {
 			p(", serve VmHWM %d MB", r.HWM>>20)
+		}
+		for _, a := range r.API {
+			if a.Features > 0 {
+				p("; %s: %.0f features per page", a.Kind, a.Features)
+			}
 		}
 		if r.GPKGNote != "" {
 			p("; %s", r.GPKGNote)

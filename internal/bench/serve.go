@@ -96,6 +96,35 @@ func firstItemIDs(ctx context.Context, base string, n int) ([]string, error) {
 	return ids, nil
 }
 
+// meanFeatures GETs every URL once and returns the mean number of
+// features per answer (0 for answers that are not feature collections), so
+// that the report shows the pages were not empty.
+func meanFeatures(ctx context.Context, urls []string) (float64, error) {
+	total := 0
+	for _, u := range urls {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, fmt.Errorf("GET %s: %w", u, err)
+		}
+		var fc struct {
+			Features []json.RawMessage `json:"features"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&fc)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("GET %s: %s", u, resp.Status)
+		}
+		if err == nil {
+			total += len(fc.Features)
+		}
+	}
+	return float64(total) / float64(max(len(urls), 1)), nil
+}
+
 func (c *Config) serve(ctx context.Context, sc *Scene, bin, db, dir string, r *SizeResult) error {
 	n := len(sc.Sites)
 	c.logf("%d sites: serve", n)
@@ -134,13 +163,19 @@ func (c *Config) serve(ctx context.Context, sc *Scene, bin, db, dir string, r *S
 			}
 		}()
 		for _, kind := range RequestKinds {
+			page, err := meanFeatures(ctx, urls[kind])
+			if err != nil {
+				close(stop)
+				wg.Wait()
+				return err
+			}
 			lr, err := Load(ctx, urls[kind], c.Load)
 			if err != nil {
 				close(stop)
 				wg.Wait()
 				return err
 			}
-			r.API = append(r.API, APIResult{Kind: kind, LoadResult: lr})
+			r.API = append(r.API, APIResult{Kind: kind, LoadResult: lr, Features: page})
 			c.logf("%d sites: %s: %.0f req/s, p50 %s, p99 %s, %d errors %s", n, kind, lr.RPS(),
 				lr.P50.Round(time.Microsecond), lr.P99.Round(time.Microsecond), lr.Errors, lr.FirstError)
 		}
