@@ -46,6 +46,7 @@ func commands() []command {
 		{"export", "write ranked candidates of one use as GeoJSON or CSV", runExport},
 		{"serve", "serve the store over HTTP (OGC API - Features)", runServe},
 		{"demo", "load the embedded data and a SYNTHETIC sample, and serve it", runDemo},
+		{"bench", "benchmark import, score and serve on generated data, against PostGIS", runBench},
 		{"help", "show help", nil},
 	}
 }
