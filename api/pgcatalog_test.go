@@ -119,7 +119,7 @@ func pgFixture(t testing.TB, nSites, nFeatures int) (*PostGISCatalog, *MemoryCat
 		}
 		s := store.Site{Kind: store.Gebouw, Source: []string{"rvb", "gemeente-utrecht", "synthetisch"}[r.IntN(3)],
 			SourceRef: fmt.Sprint(i), Name: fmt.Sprintf("%s %d", names[r.IntN(len(names))], r.IntN(10)),
-			Address: store.Address{Straat: names[r.IntN(len(names))], Postcode: fmt.Sprintf("35%02dAB", r.IntN(20)), Plaats: "Utrecht"},
+			Address:  store.Address{Straat: names[r.IntN(len(names))], Postcode: fmt.Sprintf("35%02dAB", r.IntN(20)), Plaats: "Utrecht"},
 			Geometry: g, Function: names[r.IntN(3)], Status: []string{"", "leeg", "afstoten"}[r.IntN(3)],
 			AvailableFrom: date(), AvailableUntil: date(),
 			Gemeente: gemeenten[r.IntN(len(gemeenten))], Centrumgemeente: []string{"GM0344", "GM0599", ""}[r.IntN(3)]}
