@@ -61,7 +61,7 @@ func TestMultiCatalog(t *testing.T) {
 		t.Error("Version did not change with the rest's content")
 	}
 	u := NewMultiCatalog(unversioned{first}, rest)
-	if u.Version() == u.Version() {
+	if a, b := u.Version(), u.Version(); a == b {
 		t.Error("an unversioned part gives a stable Version")
 	}
 }
