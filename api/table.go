@@ -81,20 +81,15 @@ func BoolColumn(name string, get func(row int) bool) Column {
 	return Column{Name: name, Value: func(row int) any { return get(row) }}
 }
 
-// DateColumn reads an optional date, served as "2006-01-02".
+// DateColumn reads an optional date, served as "2006-01-02". It has no
+// Str accessor: a missing date is null (sorted last), not empty text.
 func DateColumn(name string, get func(row int) *time.Time) Column {
-	str := func(row int) string {
-		if t := get(row); t != nil {
-			return t.Format(time.DateOnly)
-		}
-		return ""
-	}
 	return Column{Name: name, Value: func(row int) any {
 		if t := get(row); t != nil {
 			return t.Format(time.DateOnly)
 		}
 		return nil
-	}, Str: str}
+	}}
 }
 
 // Table returns the layer as a Table whose columns read the features'
