@@ -260,8 +260,8 @@ func (t *memTable) equal(pf PropertyFilter, row int) bool {
 }
 
 // comparator orders rows by the sort keys, then by id; nil without keys.
-// Nulls (and values that do not compare) sort last ascending, first
-// descending, as compareForSort does.
+// Nulls (and values that do not compare) sort last in both directions, so
+// that sortby=-score starts with the highest score.
 func (t *memTable) comparator(keys []SortKey) func(a, b int32) int {
 	if len(keys) == 0 {
 		return nil
@@ -269,6 +269,7 @@ func (t *memTable) comparator(keys []SortKey) func(a, b int32) int {
 	cmps := make([]func(a, b int32) int, 0, len(keys)+1)
 	for _, k := range keys {
 		var c func(a, b int32) int
+		null := func(int32) bool { return false }
 		col := t.cols[k.Name]
 		switch {
 		case k.Name == "id" && col == nil:
@@ -281,16 +282,14 @@ func (t *memTable) comparator(keys []SortKey) func(a, b int32) int {
 				y, yok := col.Num(int(b))
 				return compareNullable(x, y, xok, yok)
 			}
+			null = func(r int32) bool { _, ok := col.Num(int(r)); return !ok }
 		case col.Str != nil:
 			c = func(a, b int32) int { return strings.Compare(col.Str(int(a)), col.Str(int(b))) }
 		default:
 			c = func(a, b int32) int { return compareForSort(col.Value(int(a)), col.Value(int(b))) }
+			null = func(r int32) bool { return isNull(col.Value(int(r))) }
 		}
-		if k.Desc {
-			asc := c
-			c = func(a, b int32) int { return -asc(a, b) }
-		}
-		cmps = append(cmps, c)
+		cmps = append(cmps, nullsLast(c, null, k.Desc))
 	}
 	cmps = append(cmps, func(a, b int32) int { return int(t.rank[a]) - int(t.rank[b]) })
 	return func(a, b int32) int {
@@ -301,6 +300,31 @@ func (t *memTable) comparator(keys []SortKey) func(a, b int32) int {
 		}
 		return 0
 	}
+}
+
+// nullsLast orders by c (reversed when desc) with null values after all
+// others, whatever the direction.
+func nullsLast[T any](c func(a, b T) int, null func(T) bool, desc bool) func(a, b T) int {
+	return func(a, b T) int {
+		an, bn := null(a), null(b)
+		switch {
+		case an && bn:
+			return 0
+		case an:
+			return 1
+		case bn:
+			return -1
+		case desc:
+			return -c(a, b)
+		}
+		return c(a, b)
+	}
+}
+
+// isNull reports whether v is null or does not compare (as a sort key).
+func isNull(v any) bool {
+	_, ok := cql2.Compare(v, v)
+	return !ok
 }
 
 func compareNullable(x, y float64, xok, yok bool) int {

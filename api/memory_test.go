@@ -87,9 +87,18 @@ func scanItems(l Layer, q Query) ([]string, int) {
 	}
 	slices.SortStableFunc(sel, func(a, b Feature) int {
 		for _, k := range q.Sort {
-			c := compareForSort(a.Properties[k.Name], b.Properties[k.Name])
-			if k.Name == "id" {
+			av, bv := a.Properties[k.Name], b.Properties[k.Name]
+			var c int
+			switch {
+			case k.Name == "id":
 				c = CompareIDs(a.ID, b.ID)
+			case isNull(av) && isNull(bv):
+			case isNull(av): // nulls last, whatever the direction
+				return 1
+			case isNull(bv):
+				return -1
+			default:
+				c = compareForSort(av, bv)
 			}
 			if k.Desc {
 				c = -c
