@@ -113,6 +113,9 @@ func firstOr(idx []int, i int) int {
 // Rows are written in bulk: COPY on PostgreSQL, large prepared multi-row
 // INSERTs on SQLite.
 func (s *Store) SaveScoreSets(ctx context.Context, generation int64, scoredAt time.Time, sets ...ScoreSet) error {
+	if len(sets) == 0 {
+		return nil
+	}
 	n := 0
 	seen := map[string]bool{}
 	for _, set := range sets {
@@ -154,8 +157,41 @@ const scoreRowsPerInsert = 2000
 
 func (s *Store) insertScores(ctx context.Context, generation int64, scoredAt time.Time, sets []ScoreSet) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.clearScores(ctx, tx, sets); err != nil {
+		// The connection gets a page cache the size of the work (it keeps
+		// it: a connection setting, memory used only as pages are read).
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return fmt.Errorf("prepare bulk write: %w", err)
+		}
+		// The indexes are built after the rows are written: one sort
+		// instead of an index update per row and per deleted row. When
+		// every stored use is rewritten the table is dropped and created
+		// again as the schema has it: SQLite deletes the rows of a table
+		// with a foreign key one by one, but drops a table page by page.
+		table, indexes, err := schemaOf(ctx, tx, "scores")
+		if err != nil {
 			return err
+		}
+		all, err := s.onlyUses(ctx, tx, sets)
+		if err != nil {
+			return err
+		}
+		var drop []string
+		if all {
+			drop = append(drop, `DROP TABLE scores`, table)
+		} else {
+			for _, idx := range indexes {
+				drop = append(drop, `DROP INDEX `+idx[0])
+			}
+		}
+		for _, q := range drop {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("prepare bulk write: %w", err)
+			}
+		}
+		if !all {
+			if err := s.deleteScores(ctx, tx, sets); err != nil {
+				return err
+			}
 		}
 		head := "INSERT INTO scores (" + strings.Join(scoreColumns, ", ") + ") VALUES "
 		tuple := "(?" + strings.Repeat(", ?", len(scoreColumns)-1) + ")"
@@ -201,8 +237,39 @@ func (s *Store) insertScores(ctx context.Context, generation int64, scoredAt tim
 				return fmt.Errorf("write scores: %w", err)
 			}
 		}
+		for _, idx := range indexes {
+			if _, err := tx.ExecContext(ctx, idx[1]); err != nil {
+				return fmt.Errorf("index scores: %w", err)
+			}
+		}
 		return s.saveScoreSetRows(ctx, tx, generation, scoredAt, sets)
 	})
+}
+
+// schemaOf returns the CREATE statement of a SQLite table and the names
+// and CREATE statements of its explicit indexes.
+func schemaOf(ctx context.Context, tx txLike, table string) (string, [][2]string, error) {
+	var ddl string
+	if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&ddl); err != nil {
+		return "", nil, fmt.Errorf("read schema of %s: %w", table, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table)
+	if err != nil {
+		return "", nil, fmt.Errorf("read schema of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var indexes [][2]string
+	for rows.Next() {
+		var idx [2]string
+		if err := rows.Scan(&idx[0], &idx[1]); err != nil {
+			return "", nil, fmt.Errorf("read schema of %s: %w", table, err)
+		}
+		indexes = append(indexes, idx)
+	}
+	if err := rows.Err(); err != nil {
+		return "", nil, fmt.Errorf("read schema of %s: %w", table, err)
+	}
+	return ddl, indexes, nil
 }
 
 // txLike is what the score writers need of a transaction: *sql.Tx and
@@ -210,35 +277,38 @@ func (s *Store) insertScores(ctx context.Context, generation int64, scoredAt tim
 type txLike interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// clearScores deletes the stored scores of the sets' uses; when they are
-// all the uses stored, with one DELETE of the whole table (which SQLite
-// does without visiting each row).
-func (s *Store) clearScores(ctx context.Context, tx txLike, sets []ScoreSet) error {
+// onlyUses reports whether the sets' uses are all the uses stored.
+func (s *Store) onlyUses(ctx context.Context, tx txLike, sets []ScoreSet) (bool, error) {
+	q, args := usesIn(sets)
 	var other int
-	args := []any{}
-	marks := make([]string, len(sets))
-	for k := range sets {
-		args = append(args, sets[k].Use)
-		marks[k] = "?"
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM score_sets WHERE use NOT IN `+q), args...).Scan(&other); err != nil {
+		return false, fmt.Errorf("clear scores: %w", err)
 	}
-	in := "(" + strings.Join(marks, ", ") + ")"
+	return other == 0, nil
+}
+
+// usesIn is the SQL list (?, ?) of the sets' uses and its arguments.
+func usesIn(sets []ScoreSet) (string, []any) {
+	marks := make([]string, len(sets))
+	args := make([]any, len(sets))
+	for k := range sets {
+		marks[k], args[k] = "?", sets[k].Use
+	}
+	return "(" + strings.Join(marks, ", ") + ")", args
+}
+
+// deleteScores deletes the stored scores of the sets' uses. (On
+// PostgreSQL a DELETE, not TRUNCATE: TRUNCATE takes a lock that readers
+// wait on; after a DELETE they read the old scores until commit.)
+func (s *Store) deleteScores(ctx context.Context, tx txLike, sets []ScoreSet) error {
 	if len(sets) == 0 {
 		return nil
 	}
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT count(*) FROM score_sets WHERE use NOT IN `+in), args...).Scan(&other); err != nil {
-		return fmt.Errorf("clear scores: %w", err)
-	}
-	q := `DELETE FROM scores`
-	if other > 0 || s.pg() {
-		// (PostgreSQL: TRUNCATE would take an exclusive lock readers wait
-		// on; a DELETE keeps them reading the old scores until commit.)
-		q += ` WHERE use IN ` + in
-	} else {
-		args = nil
-	}
-	if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
+	q, args := usesIn(sets)
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM scores WHERE use IN `+q), args...); err != nil {
 		return fmt.Errorf("clear scores: %w", err)
 	}
 	return nil
@@ -276,7 +346,7 @@ func (s *Store) copyScores(ctx context.Context, generation int64, scoredAt time.
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	if err := s.clearScores(ctx, tx, sets); err != nil {
+	if err := s.deleteScores(ctx, tx, sets); err != nil {
 		return err
 	}
 	var rowErr error

@@ -144,6 +144,23 @@ func TestScoreSetsRoundTrip(t *testing.T) {
 				}})
 		}
 		at := time.Date(2026, 12, 1, 9, 30, 0, 123456000, time.UTC)
+		var schema func() string // SQLite: the schema of scores, which a rewrite recreates
+		if !s.pg() {
+			schema = func() string {
+				table, indexes, err := schemaOf(ctx, s.DB(), "scores")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprint(table, indexes)
+			}
+		}
+		var before string
+		if schema != nil {
+			before = schema()
+			if !strings.Contains(before, "scores_region") || !strings.Contains(before, "WITHOUT ROWID") {
+				t.Fatalf("schema of scores: %s", before)
+			}
+		}
 		for gen := int64(3); gen <= 4; gen++ { // the second save replaces the first
 			if err := s.SaveScoreSets(ctx, gen, at, sets...); err != nil {
 				t.Fatal(err)
@@ -178,6 +195,15 @@ func TestScoreSetsRoundTrip(t *testing.T) {
 			if len(state) != 2 || state[0].Count != len(rows["flex"]) || state[1].Count != len(rows["transformatie"]) || state[1].Generation != gen || state[1].ProfileHash != "htransformatie" {
 				t.Fatalf("state %+v", state)
 			}
+		}
+		if schema != nil && schema() != before {
+			t.Errorf("schema of scores changed by a rewrite:\n%s\nnow\n%s", before, schema())
+		}
+		if err := s.SaveScoreSets(ctx, 5, at); err != nil {
+			t.Fatal(err)
+		}
+		if state, _ := s.ScoresState(ctx); len(state) != 2 || state[0].Generation != 4 {
+			t.Errorf("saving no sets changed the state: %+v", state)
 		}
 		// The region filter and the display order.
 		ams, err := s.Scores(ctx, ScoreFilter{Use: "flex", Centrumgemeente: "GM0363"})
