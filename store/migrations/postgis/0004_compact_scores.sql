@@ -8,12 +8,23 @@
 -- PostGIS still see ranked candidates with their profile as one layer.
 -- Stored scores are recomputed by `plekwijzer score`, so the old table is
 -- dropped rather than converted.
+--
+-- The key is (use, site_id): the rows of a use are copied in site id
+-- order (appended to the key's index) and read back as one index range.
+-- scores_region serves region filters, e.g. on the view in QGIS.
+--
+-- No foreign key to sites: PostgreSQL checks a foreign key per row by
+-- locking the site's row, which made a COPY of 1M scores take over a
+-- minute. SaveScoreSets instead checks, in the writing transaction, that
+-- every row names a stored site (one anti-join). Sites are never deleted
+-- by plekwijzer; scores of a site deleted by hand stay until the next
+-- `score` and drop out of the view kandidaten (an inner join).
 
 DROP VIEW kandidaten;
 DROP TABLE scores;
 
 CREATE TABLE scores (
-	site_id         text             NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+	site_id         text             NOT NULL,
 	use             text             NOT NULL,
 	score           double precision NOT NULL,
 	eligible        boolean          NOT NULL,
@@ -22,7 +33,7 @@ CREATE TABLE scores (
 	capacity_units  integer          NOT NULL DEFAULT 0,
 	capacity_people integer          NOT NULL DEFAULT 0,
 	centrumgemeente text             NOT NULL DEFAULT '',
-	PRIMARY KEY (site_id, use)
+	PRIMARY KEY (use, site_id)
 );
 CREATE INDEX scores_region ON scores (use, centrumgemeente, rank_in_region);
 
