@@ -77,33 +77,11 @@ func WriteGeoJSONWith(w io.Writer, results []Result, sites []store.Site, opt Exp
 	idx := siteIndex(sites)
 	fc := geojson.NewFeatureCollection()
 	for i := range results {
-		r := &results[i]
-		s := idx[r.SiteID]
-		var g orb.Geometry
-		if s != nil && s.Geometry != nil {
-			g = geo.Project(s.Geometry, func(p orb.Point) orb.Point { return round7(geo.RDToWGS84(p)) })
-		}
-		f := geojson.NewFeature(g)
-		f.ID = r.SiteID
-		props := geojson.Properties{
-			"use": r.Use, "profile": r.Profile, "soort": r.SiteKind,
-			"score": r.Score, "eligible": r.Eligible, "knockouts": r.Knockouts,
-			"criteria":       r.Criteria,
-			"capacity_units": r.CapacityUnits, "capacity_people": r.CapacityPeople,
-			"capacity_assumptions": r.CapacityAssumptions,
-			"gemeente":             r.Gemeente, "centrumgemeente": r.Centrumgemeente,
-			"rank_in_region": r.RankInRegion,
-		}
-		if s != nil {
-			props["naam"] = s.Name
-		}
+		var bc *BusinessCaseResult
 		if bcs != nil {
-			for k, v := range businessCaseProperties(&bcs[i]) {
-				props[k] = v
-			}
+			bc = &bcs[i]
 		}
-		f.Properties = props
-		fc.Append(f)
+		fc.Append(geojsonFeature(&results[i], idx[results[i].SiteID], bc))
 	}
 	b, err := json.Marshal(fc)
 	if err != nil {
@@ -113,6 +91,35 @@ func WriteGeoJSONWith(w io.Writer, results []Result, sites []store.Site, opt Exp
 		return fmt.Errorf("write geojson: %w", err)
 	}
 	return nil
+}
+
+// geojsonFeature is the feature of one result; s (the site) and bc may be nil.
+func geojsonFeature(r *Result, s *store.Site, bc *BusinessCaseResult) *geojson.Feature {
+	var g orb.Geometry
+	if s != nil && s.Geometry != nil {
+		g = geo.Project(s.Geometry, func(p orb.Point) orb.Point { return round7(geo.RDToWGS84(p)) })
+	}
+	f := geojson.NewFeature(g)
+	f.ID = r.SiteID
+	props := geojson.Properties{
+		"use": r.Use, "profile": r.Profile, "soort": r.SiteKind,
+		"score": r.Score, "eligible": r.Eligible, "knockouts": r.Knockouts,
+		"criteria":       r.Criteria,
+		"capacity_units": r.CapacityUnits, "capacity_people": r.CapacityPeople,
+		"capacity_assumptions": r.CapacityAssumptions,
+		"gemeente":             r.Gemeente, "centrumgemeente": r.Centrumgemeente,
+		"rank_in_region": r.RankInRegion,
+	}
+	if s != nil {
+		props["naam"] = s.Name
+	}
+	if bc != nil {
+		for k, v := range businessCaseProperties(bc) {
+			props[k] = v
+		}
+	}
+	f.Properties = props
+	return f
 }
 
 // WriteCSV writes the results as a CSV for Dutch Excel: UTF-8 with BOM, ";"
@@ -136,10 +143,7 @@ func WriteCSVWith(w io.Writer, results []Result, sites []store.Site, opt ExportO
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	header := []string{"id", "naam", "soort", "use", "profile", "gemeente", "centrumgemeente", "rank_in_region", "score", "eligible", "knockouts", "capacity_units", "capacity_people", "capacity_assumptions", "x_rd", "y_rd", "lon", "lat"}
+	cw := newCSVWriter(w)
 	var names []string
 	seen := map[string]bool{}
 	for i := range results {
@@ -150,53 +154,17 @@ func WriteCSVWith(w io.Writer, results []Result, sites []store.Site, opt ExportO
 			}
 		}
 	}
-	for _, n := range names {
-		header = append(header, n+"_value", n+"_unit", n+"_normalised", n+"_weight", n+"_contribution")
-	}
-	if bcs != nil {
-		header = append(header, businessCaseColumns...)
-	}
+	header := csvHeader(names, bcs != nil)
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	row := make([]string, len(header))
 	for i := range results {
-		r := &results[i]
-		s := idx[r.SiteID]
-		var naam, x, y, lon, lat string
-		if s != nil {
-			naam = s.Name
-			if p := sitePoint(s); !math.IsNaN(p[0]) {
-				x, y = nl(p[0], 2), nl(p[1], 2)
-				q := round7(geo.RDToWGS84(p))
-				lon, lat = nl(q[0], 7), nl(q[1], 7)
-			}
-		}
-		row = append(row[:0], r.SiteID, naam, string(r.SiteKind), string(r.Use), r.Profile, r.Gemeente, r.Centrumgemeente,
-			strconv.Itoa(r.RankInRegion), nl(r.Score, -1), jaNee(r.Eligible), strings.Join(r.Knockouts, " | "),
-			strconv.Itoa(r.CapacityUnits), strconv.Itoa(r.CapacityPeople), r.CapacityAssumptions, x, y, lon, lat)
-		byName := make(map[string]*CriterionResult, len(r.Criteria))
-		for j := range r.Criteria {
-			byName[r.Criteria[j].Name] = &r.Criteria[j]
-		}
-		for _, n := range names {
-			c := byName[n]
-			switch {
-			case c == nil:
-				row = append(row, "", "", "", "", "")
-			case c.Missing:
-				row = append(row, "", c.Unit, "", "0", "0")
-			default:
-				v := c.Text
-				if v == "" {
-					v = nl(c.Value, -1)
-				}
-				row = append(row, v, c.Unit, nl(c.Normalised, -1), nl(c.Weight, -1), nl(c.Contribution, -1))
-			}
-		}
+		var bc *BusinessCaseResult
 		if bcs != nil {
-			row = append(row, businessCaseRow(&bcs[i])...)
+			bc = &bcs[i]
 		}
+		row = appendCSVRow(row[:0], &results[i], idx[results[i].SiteID], names, bc)
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
@@ -206,6 +174,66 @@ func WriteCSVWith(w io.Writer, results []Result, sites []store.Site, opt ExportO
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+func newCSVWriter(w io.Writer) *csv.Writer {
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	return cw
+}
+
+// csvHeader is the CSV header for the criteria names, with the
+// business-case columns when bc.
+func csvHeader(names []string, bc bool) []string {
+	header := []string{"id", "naam", "soort", "use", "profile", "gemeente", "centrumgemeente", "rank_in_region", "score", "eligible", "knockouts", "capacity_units", "capacity_people", "capacity_assumptions", "x_rd", "y_rd", "lon", "lat"}
+	for _, n := range names {
+		header = append(header, n+"_value", n+"_unit", n+"_normalised", n+"_weight", n+"_contribution")
+	}
+	if bc {
+		header = append(header, businessCaseColumns...)
+	}
+	return header
+}
+
+// appendCSVRow appends the CSV row of one result to row; s (the site) and
+// bc may be nil.
+func appendCSVRow(row []string, r *Result, s *store.Site, names []string, bc *BusinessCaseResult) []string {
+	var naam, x, y, lon, lat string
+	if s != nil {
+		naam = s.Name
+		if p := sitePoint(s); !math.IsNaN(p[0]) {
+			x, y = nl(p[0], 2), nl(p[1], 2)
+			q := round7(geo.RDToWGS84(p))
+			lon, lat = nl(q[0], 7), nl(q[1], 7)
+		}
+	}
+	row = append(row, r.SiteID, naam, string(r.SiteKind), string(r.Use), r.Profile, r.Gemeente, r.Centrumgemeente,
+		strconv.Itoa(r.RankInRegion), nl(r.Score, -1), jaNee(r.Eligible), strings.Join(r.Knockouts, " | "),
+		strconv.Itoa(r.CapacityUnits), strconv.Itoa(r.CapacityPeople), r.CapacityAssumptions, x, y, lon, lat)
+	byName := make(map[string]*CriterionResult, len(r.Criteria))
+	for j := range r.Criteria {
+		byName[r.Criteria[j].Name] = &r.Criteria[j]
+	}
+	for _, n := range names {
+		c := byName[n]
+		switch {
+		case c == nil:
+			row = append(row, "", "", "", "", "")
+		case c.Missing:
+			row = append(row, "", c.Unit, "", "0", "0")
+		default:
+			v := c.Text
+			if v == "" {
+				v = nl(c.Value, -1)
+			}
+			row = append(row, v, c.Unit, nl(c.Normalised, -1), nl(c.Weight, -1), nl(c.Contribution, -1))
+		}
+	}
+	if bc != nil {
+		row = append(row, businessCaseRow(bc)...)
+	}
+	return row
 }
 
 // nl formats a number with a decimal comma (prec -1: shortest exact).

@@ -30,6 +30,16 @@ type CompactOutcome struct {
 	Sets     []*CompactSet // one per profile, in Profiles order
 	Regions  []RegionSummary
 	Scored   time.Time
+	// Durations says where ScoreStoreCompact's time went.
+	Durations OutcomeDurations
+}
+
+// OutcomeDurations are the wall times of the steps of ScoreStoreCompact.
+type OutcomeDurations struct {
+	ReadSites time.Duration // the sites from the store
+	Read      time.Duration // ReadSites, the context layers and region table, and the engine's indexes
+	Score     time.Duration // Engine.ScoreCompact, both uses, ranks included
+	Summarize time.Duration // SummarizeCompact
 }
 
 // scoringInput is what ScoreStore and ScoreStoreCompact read from a store.
@@ -41,9 +51,13 @@ type scoringInput struct {
 	profiles []*Profile
 	demand   DemandTable
 	engine   *Engine
+	// readSites is the time until the sites were read, read the time until
+	// the engine was built.
+	readSites, read time.Duration
 }
 
 func readScoringInput(ctx context.Context, st *store.Store, setup Setup) (*scoringInput, error) {
+	t0 := time.Now()
 	in := &scoringInput{}
 	var err error
 	if in.gen, err = st.Generation(ctx); err != nil {
@@ -52,6 +66,7 @@ func readScoringInput(ctx context.Context, st *store.Store, setup Setup) (*scori
 	if in.sites, err = st.Sites(ctx, store.SiteFilter{}); err != nil {
 		return nil, fmt.Errorf("score: read sites: %w", err)
 	}
+	in.readSites = time.Since(t0)
 	if in.features, err = st.Features(ctx, ""); err != nil {
 		return nil, fmt.Errorf("score: read context layers: %w", err)
 	}
@@ -73,6 +88,7 @@ func readScoringInput(ctx context.Context, st *store.Store, setup Setup) (*scori
 		ref = time.Now()
 	}
 	in.engine = NewEngine(in.features, Options{ReferenceDate: ref, Regions: in.members, Workers: setup.Workers})
+	in.read = time.Since(t0)
 	return in, nil
 }
 
@@ -84,13 +100,18 @@ func ScoreStoreCompact(ctx context.Context, st *store.Store, setup Setup) (*Comp
 	if err != nil {
 		return nil, err
 	}
+	t1 := time.Now()
 	sets, err := in.engine.ScoreCompact(ctx, in.sites, in.profiles...)
 	if err != nil {
 		return nil, fmt.Errorf("score: %w", err)
 	}
+	t2 := time.Now()
+	regions := SummarizeCompact(sets, in.members, in.demand)
+	t3 := time.Now()
 	return &CompactOutcome{
 		Generation: in.gen, Sites: in.sites, Features: in.features, Members: in.members, Engine: in.engine,
-		Profiles: in.profiles, Sets: sets, Regions: SummarizeCompact(sets, in.members, in.demand), Scored: time.Now(),
+		Profiles: in.profiles, Sets: sets, Regions: regions, Scored: t3,
+		Durations: OutcomeDurations{ReadSites: in.readSites, Read: in.read, Score: t2.Sub(t1), Summarize: t3.Sub(t2)},
 	}, nil
 }
 
@@ -221,4 +242,39 @@ func SummarizeCompact(sets []*CompactSet, members []store.RegionMember, demand D
 		}
 	}
 	return b.finish(demand)
+}
+
+// ScoreSets returns the first compact set of each use as store score
+// sets, rows in entry order (by site id), for Store.SaveScoreSets. The
+// rows are produced as the store writes them: nothing per site is held.
+func (o *CompactOutcome) ScoreSets() []store.ScoreSet {
+	var out []store.ScoreSet
+	seen := map[Use]bool{}
+	for _, set := range o.Sets {
+		if seen[set.Use] {
+			continue
+		}
+		seen[set.Use] = true
+		out = append(out, set.storeSet())
+	}
+	return out
+}
+
+func (s *CompactSet) storeSet() store.ScoreSet {
+	codes := map[uint64]string{0: ""}
+	return store.ScoreSet{
+		Use: string(s.Use), Profile: s.Name, ProfileHash: s.Profile.Hash(), Len: len(s.Entries),
+		Row: func(i int, sc *store.Score) {
+			en := &s.Entries[i]
+			c, ok := codes[en.KnockoutMask]
+			if !ok {
+				c = knockoutCodes(s.Profile, en.KnockoutMask)
+				codes[en.KnockoutMask] = c
+			}
+			sc.SiteID = s.r.sites[en.Site].ID
+			sc.Score, sc.Eligible, sc.Knockouts = en.Score, en.Eligible, c
+			sc.RankInRegion, sc.CapacityUnits, sc.CapacityPeople = int(en.Rank), int(en.CapacityUnits), int(en.CapacityPeople)
+			sc.Centrumgemeente = s.Regions[en.Region]
+		},
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -292,5 +293,58 @@ func TestProfileHash(t *testing.T) {
 	}
 	if tr.Hash() == h {
 		t.Error("flexwonen and transformatie hash equally")
+	}
+}
+
+// TestPortfolioHeapEqualsSortedGreedy checks the heap-driven greedy pass
+// against the plain one (sort everything, walk it) on random candidates
+// with many ties and sites offered for two uses.
+func TestPortfolioHeapEqualsSortedGreedy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for trial := 0; trial < 300; trial++ {
+		var cands []pfCand
+		nsites := 1 + rng.IntN(40)
+		for site := 0; site < nsites; site++ {
+			for _, use := range []Use{Flex, Transformatie} {
+				if rng.IntN(3) == 0 {
+					continue
+				}
+				people := 1 + rng.IntN(4)*10
+				cands = append(cands, pfCand{score: float64(rng.IntN(5) * 20), units: people, people: people,
+					key: int32(site), id: "s" + strconvI(int64(site)), use: use})
+			}
+		}
+		target := rng.IntN(300)
+		// The reference: a full sort, then the same greedy walk and prune.
+		ref := append([]pfCand(nil), cands...)
+		sort.Slice(ref, func(i, j int) bool { return pfBetter(&ref[i], &ref[j]) })
+		used := map[int32]bool{}
+		var sel []pfCand
+		cap := 0
+		for _, o := range ref {
+			if cap >= target {
+				break
+			}
+			if !used[o.key] {
+				used[o.key] = true
+				sel = append(sel, o)
+				cap += o.people
+			}
+		}
+		for i := len(sel) - 1; i >= 0; i-- {
+			if cap-sel[i].people >= target {
+				cap -= sel[i].people
+				sel = append(sel[:i], sel[i+1:]...)
+			}
+		}
+		pf := selectPortfolio(target, cands, make([]bool, nsites))
+		if len(pf.Selected) != len(sel) || pf.CapacityPeople != cap {
+			t.Fatalf("trial %d: %d picks, %d people; reference %d picks, %d people", trial, len(pf.Selected), pf.CapacityPeople, len(sel), cap)
+		}
+		for i, p := range pf.Selected {
+			if p.SiteID != sel[i].id || p.Use != sel[i].use {
+				t.Fatalf("trial %d pick %d: %s/%s, reference %s/%s", trial, i, p.SiteID, p.Use, sel[i].id, sel[i].use)
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package matching
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -61,29 +60,4 @@ func (o *Outcome) Set(use Use) *ScoreSet {
 		}
 	}
 	return nil
-}
-
-// StoredScores converts the first score set of each use into store records,
-// with every result's full explanation as JSON.
-func (o *Outcome) StoredScores() ([]store.Score, error) {
-	var out []store.Score
-	seen := map[Use]bool{}
-	for _, set := range o.Sets {
-		if seen[set.Use] {
-			continue
-		}
-		seen[set.Use] = true
-		for _, r := range set.Results {
-			expl, err := json.Marshal(r)
-			if err != nil {
-				return nil, fmt.Errorf("explain score of %s: %w", r.SiteID, err)
-			}
-			out = append(out, store.Score{
-				SiteID: r.SiteID, Use: string(r.Use), Profile: r.Profile, Score: r.Score, Eligible: r.Eligible,
-				RankInRegion: r.RankInRegion, CapacityUnits: r.CapacityUnits, CapacityPeople: r.CapacityPeople,
-				Centrumgemeente: r.Centrumgemeente, Explanation: expl,
-			})
-		}
-	}
-	return out, nil
 }

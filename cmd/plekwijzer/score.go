@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/plekwijzer/plekwijzer/matching"
 	"github.com/plekwijzer/plekwijzer/store"
@@ -77,17 +78,18 @@ func runScore(ctx context.Context, e env) error {
 		return err
 	}
 	defer st.Close()
-	out, err := matching.ScoreStore(ctx, st, su)
+	out, err := matching.ScoreStoreCompact(ctx, st, su)
 	if err != nil {
 		return err
 	}
-	scores, err := out.StoredScores()
-	if err != nil {
+	t0 := time.Now()
+	if err := st.SaveScoreSets(ctx, out.Generation, out.Scored, out.ScoreSets()...); err != nil {
 		return err
 	}
-	if err := st.SaveScores(ctx, out.Generation, out.Scored, scores); err != nil {
-		return err
-	}
+	d := out.Durations
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	fmt.Fprintf(e.stderr, "score: %d sites: read %s (sites %s), scored %s, summarised %s, stored %s\n", len(out.Sites),
+		ms(d.Read), ms(d.ReadSites), ms(d.Score), ms(d.Summarize), ms(time.Since(t0)))
 	printOutcome(e.stdout, out)
 	if *sens {
 		printSensitivity(e.stdout, out)
@@ -97,9 +99,9 @@ func runScore(ctx context.Context, e env) error {
 
 // printSensitivity lists, per use, the top-10 sites whose place in their
 // region depends on a single weight.
-func printSensitivity(w io.Writer, out *matching.Outcome) {
+func printSensitivity(w io.Writer, out *matching.CompactOutcome) {
 	for _, set := range out.Sets {
-		res := matching.Sensitivity(set, matching.SensitivityOptions{TopN: 10, Seed: 1})
+		res := matching.SensitivityCompact(set, matching.SensitivityOptions{TopN: 10, Seed: 1})
 		var flagged []matching.SiteSensitivity
 		for _, r := range res {
 			if r.Flagged {
@@ -115,17 +117,17 @@ func printSensitivity(w io.Writer, out *matching.Outcome) {
 	}
 }
 
-func printOutcome(w io.Writer, out *matching.Outcome) {
+func printOutcome(w io.Writer, out *matching.CompactOutcome) {
 	for _, set := range out.Sets {
 		eligible, units := 0, 0
-		for _, r := range set.Results {
-			if r.Eligible {
+		for i := range set.Entries {
+			if en := &set.Entries[i]; en.Eligible {
 				eligible++
-				units += r.CapacityUnits
+				units += int(en.CapacityUnits)
 			}
 		}
 		fmt.Fprintf(w, "%s (profile %s): %d sites scored, %d eligible, %d homes on eligible sites\n",
-			set.Use, set.Name, len(set.Results), eligible, units)
+			set.Use, set.Name, len(set.Entries), eligible, units)
 		for _, warn := range set.Warnings {
 			fmt.Fprintf(w, "  note: %s\n", warn)
 		}
@@ -204,35 +206,35 @@ func runExport(ctx context.Context, e env) error {
 			return err
 		}
 	}
-	out, err := matching.ScoreStore(ctx, st, su)
-	if err != nil {
+	var n int
+	err = writeOutput(*outPath, e.stdout, func(w io.Writer) error {
+		var err error
+		n, err = writeExport(ctx, w, st, su, use, code, *format, opt)
 		return err
+	})
+	if err == nil && *outPath != "-" {
+		fmt.Fprintf(e.stderr, "export: %d %s candidates written to %s\n", n, use, *outPath)
+	}
+	return err
+}
+
+// writeExport scores the store compactly and writes the candidates of use
+// (of centrumgemeente code, or all) in export order as CSV or GeoJSON,
+// explaining them a chunk at a time while writing. It returns their number.
+func writeExport(ctx context.Context, w io.Writer, st *store.Store, su matching.Setup, use matching.Use, code, format string, opt matching.ExportOptions) (int, error) {
+	out, err := matching.ScoreStoreCompact(ctx, st, su)
+	if err != nil {
+		return 0, err
 	}
 	set := out.Set(use)
 	if set == nil {
-		return fmt.Errorf("no profile scores %s", use)
+		return 0, fmt.Errorf("no profile scores %s", use)
 	}
-	results := set.Results
-	if code != "" {
-		var kept []matching.Result
-		for _, r := range results {
-			if r.Centrumgemeente == code {
-				kept = append(kept, r)
-			}
-		}
-		results = kept
+	entries := set.ExportOrder(code)
+	if format == "csv" {
+		return len(entries), matching.WriteCSVCompact(ctx, w, set, entries, opt)
 	}
-	results = matching.Ranked(results)
-	err = writeOutput(*outPath, e.stdout, func(w io.Writer) error {
-		if *format == "csv" {
-			return matching.WriteCSVWith(w, results, out.Sites, opt)
-		}
-		return matching.WriteGeoJSONWith(w, results, out.Sites, opt)
-	})
-	if err == nil && *outPath != "-" {
-		fmt.Fprintf(e.stderr, "export: %d %s candidates written to %s\n", len(results), use, *outPath)
-	}
-	return err
+	return len(entries), matching.WriteGeoJSONCompact(ctx, w, set, entries, opt)
 }
 
 // checkRegion reports an unknown centrumgemeente code with the known ones.
