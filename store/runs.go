@@ -27,7 +27,8 @@ func (s *Store) SaveRun(ctx context.Context, run *Run) error {
 }
 
 // saveWithRun records run and then runs write in the same transaction. It
-// sets run.ID only when everything was committed.
+// sets run.ID only when everything was committed. A run without Finished
+// gets the time write returned, so that its duration covers the writes.
 func (s *Store) saveWithRun(ctx context.Context, run *Run, what string, write func(tx *sqlx.Tx, runID int64) error) error {
 	var id int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -35,7 +36,17 @@ func (s *Store) saveWithRun(ctx context.Context, run *Run, what string, write fu
 		if id, err = s.insertRun(ctx, tx, run); err != nil {
 			return err
 		}
-		return write(tx, id)
+		if err := write(tx, id); err != nil {
+			return err
+		}
+		if run.Finished == nil {
+			now := time.Now().UTC()
+			run.Finished = &now
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE runs SET finished = ? WHERE id = ?"), s.timeArg(now), id); err != nil {
+				return fmt.Errorf("record run %d: %w", id, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if id != 0 {
