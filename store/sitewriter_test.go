@@ -12,7 +12,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 )
 
-// indexNames lists the indexes of sites.
+// indexNames lists the indexes of sites (and on PostGIS its foreign keys).
 func indexNames(t *testing.T, s *Store) []string {
 	t.Helper()
 	var names []string
@@ -22,6 +22,13 @@ func indexNames(t *testing.T, s *Store) []string {
 	}
 	if err := s.db.Select(&names, q); err != nil {
 		t.Fatal(err)
+	}
+	if s.pg() {
+		var fks []string
+		if err := s.db.Select(&fks, "SELECT 'fk ' || conname FROM pg_constraint WHERE conrelid = 'sites'::regclass AND contype = 'f'"); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, fks...)
 	}
 	sort.Strings(names)
 	return names
