@@ -153,8 +153,9 @@ func (k *pgSink) flush(ctx context.Context, _ *Store) error {
 	return nil
 }
 
-// merge moves the staged rows into sites.
-func (k *pgSink) merge(ctx context.Context) error {
+// merge moves the staged rows into sites; fresh means no row can conflict
+// (and the unique constraint is not there to arbitrate).
+func (k *pgSink) merge(ctx context.Context, fresh bool) error {
 	sel := make([]string, len(siteColumns))
 	for i, c := range siteColumns {
 		switch c {
@@ -166,8 +167,10 @@ func (k *pgSink) merge(ctx context.Context) error {
 			sel[i] = c
 		}
 	}
-	q := "INSERT INTO sites (" + strings.Join(siteColumns, ", ") + ") SELECT " + strings.Join(sel, ", ") +
-		" FROM " + pgStaging + " ON CONFLICT (kind, source, source_ref) DO UPDATE SET " + upsertSet(siteColumns)
+	q := "INSERT INTO sites (" + strings.Join(siteColumns, ", ") + ") SELECT " + strings.Join(sel, ", ") + " FROM " + pgStaging
+	if !fresh {
+		q += " ON CONFLICT (kind, source, source_ref) DO UPDATE SET " + upsertSet(siteColumns)
+	}
 	if _, err := k.tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("move the staged sites into sites: %w", err)
 	}

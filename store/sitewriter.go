@@ -54,6 +54,9 @@ type SiteWriter struct {
 	done    bool
 	// sqliteRows is the number of rows per prepared INSERT on SQLite.
 	sqliteRows int
+	// fresh: the table was empty and its unique constraints are dropped
+	// for the load (PostGIS), so rows are inserted without ON CONFLICT.
+	fresh bool
 }
 
 // indexDef is a secondary index: its name and the statement creating it.
@@ -161,15 +164,22 @@ func (w *SiteWriter) dropIndexes(expected int) error {
 	if s.pg() {
 		// PostgreSQL checks a foreign key with a trigger per row (a third of
 		// the time of a load); adding it back checks all rows in one join.
+		// The unique (kind, source, source_ref) index is built by one sort
+		// instead of a million random inserts: an empty table and a batch
+		// without duplicates (Write refuses them) cannot conflict, so the
+		// merge needs no ON CONFLICT arbiter. The primary key stays: scores
+		// refer to it.
 		var fks []indexDef
 		if err := tx.SelectContext(ctx, &fks, `SELECT conname AS name,
 			'ALTER TABLE sites ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid) AS sql
-			FROM pg_constraint WHERE conrelid = 'sites'::regclass AND contype = 'f' ORDER BY conname`); err != nil {
-			return fmt.Errorf("list the foreign keys of sites: %w", err)
+			FROM pg_constraint WHERE conrelid = 'sites'::regclass AND contype IN ('f', 'u')
+			ORDER BY contype DESC, conname`); err != nil {
+			return fmt.Errorf("list the constraints of sites: %w", err)
 		}
+		w.fresh = true
 		for _, fk := range fks {
 			if _, err := tx.ExecContext(ctx, "ALTER TABLE sites DROP CONSTRAINT "+fk.Name); err != nil {
-				return fmt.Errorf("drop foreign key %s for the bulk load: %w", fk.Name, err)
+				return fmt.Errorf("drop constraint %s for the bulk load: %w", fk.Name, err)
 			}
 		}
 		defs = append(defs, fks...)
@@ -274,7 +284,7 @@ func (w *SiteWriter) finish() error {
 		return fmt.Errorf("write sites: %w", err)
 	}
 	if w.pg != nil {
-		if err := w.pg.merge(ctx); err != nil {
+		if err := w.pg.merge(ctx, w.fresh); err != nil {
 			return err
 		}
 	}
