@@ -55,9 +55,7 @@ func TestAreaGridMatchesPlainScan(t *testing.T) {
 	for range 20000 {
 		pts = append(pts, orb.Point{bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]), bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1])})
 	}
-	for _, p := range []orb.Point{{5, 5}, {1, 1}, {5, 9.99}, {11, 5}, {25, 2}, {29, 9}, {21, 9}, {45, 5}, {55, 5}} {
-		pts = append(pts, p)
-	}
+	pts = append(pts, []orb.Point{{5, 5}, {1, 1}, {5, 9.99}, {11, 5}, {25, 2}, {29, 9}, {21, 9}, {45, 5}, {55, 5}}...)
 	found := 0
 	for _, p := range pts {
 		got, want := grid.containing(p), plain(p)
