@@ -19,8 +19,10 @@ const CoastTolerance = 1000.0
 // Assigner assigns sites to their gemeente and centrumgemeente. Build it
 // once per run with NewAssigner; it is safe for concurrent use.
 type Assigner struct {
-	index   *geo.Index[store.Gemeente]
-	centrum map[string]string // gemeente code -> centrumgemeente code
+	index   *geo.Index[store.Gemeente] // for the nearest gemeente
+	grid    *areaGrid                  // for the gemeente containing a point
+	codes   []string                   // by area index of grid
+	centrum map[string]string          // gemeente code -> centrumgemeente code
 }
 
 // NewAssigner builds an Assigner over the gemeenten (RD New) and region
@@ -39,10 +41,13 @@ func NewAssigner(ctx context.Context, st *store.Store) (*Assigner, error) {
 
 func newAssigner(gs []store.Gemeente, rs []store.RegionMember) *Assigner {
 	items := make([]geo.Item[store.Gemeente], 0, len(gs))
-	for _, g := range gs {
+	geoms := make([]orb.Geometry, len(gs))
+	codes := make([]string, len(gs))
+	for i, g := range gs {
 		items = append(items, geo.Item[store.Gemeente]{Geometry: g.Geometry, Value: g})
+		geoms[i], codes[i] = g.Geometry, g.Code
 	}
-	a := &Assigner{index: geo.NewIndex(items), centrum: make(map[string]string, len(rs))}
+	a := &Assigner{index: geo.NewIndex(items), grid: newAreaGrid(geoms), codes: codes, centrum: make(map[string]string, len(rs))}
 	for _, r := range rs {
 		a.centrum[r.Gemeente] = r.Centrumgemeente
 	}
@@ -61,10 +66,9 @@ func (a *Assigner) Assign(g orb.Geometry) (gemeente, centrumgemeente string) {
 		return "", ""
 	}
 	p := representativePoint(g)
-	a.index.Containing(p, func(it geo.Item[store.Gemeente]) bool {
-		gemeente = it.Value.Code
-		return false
-	})
+	if i := a.grid.containing(p); i >= 0 {
+		gemeente = a.codes[i]
+	}
 	if gemeente == "" {
 		a.index.Nearest(p, CoastTolerance, func(it geo.Item[store.Gemeente], _ float64) bool {
 			gemeente = it.Value.Code

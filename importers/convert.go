@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +51,13 @@ type converter struct {
 	now     time.Time
 	out     converted
 	rowErrs []store.RowError // errors of the current row
+	// emitSite, when set, takes each valid site instead of out.sites (the
+	// importer streams them into the store); an error stops the conversion.
+	emitSite func(*store.Site) error
+	// fatal is the error that stops each (from emitSite).
+	fatal error
+	// attrCols are the columns no field uses, kept as attributes.
+	attrCols []string
 }
 
 // newConverter resolves the columns of t for kind.
@@ -59,6 +67,15 @@ func newConverter(ctx context.Context, t *Table, kind store.RunKind, opts Option
 		return nil, err
 	}
 	c := &converter{ctx: ctx, t: t, kind: kind, opts: opts, cols: cols, now: time.Now(), decimal: map[string]string{}}
+	used := make(map[string]bool, len(cols))
+	for _, h := range cols {
+		used[h] = true
+	}
+	for _, h := range t.Columns {
+		if !used[h] {
+			c.attrCols = append(c.attrCols, h)
+		}
+	}
 	mode := DecimalAuto
 	if opts.Mapping != nil {
 		mode = opts.Mapping.Decimal
@@ -150,11 +167,14 @@ func (c *converter) each(fn func(r Record) bool) error {
 				return err
 			}
 			if c.opts.Progress != nil {
-				c.opts.Progress(i, total)
+				c.opts.Progress(c.phase(), i, total)
 			}
 		}
 		c.rowErrs = c.rowErrs[:0]
 		ok := fn(r)
+		if c.fatal != nil {
+			return c.fatal
+		}
 		if len(c.rowErrs) > 0 || !ok {
 			c.out.rejected++
 			c.out.errors = append(c.out.errors, c.rowErrs...)
@@ -165,17 +185,19 @@ func (c *converter) each(fn func(r Record) bool) error {
 	return nil
 }
 
+// phase names what each is doing for progress reports: writing when
+// the valid rows go to the store as they are converted, else checking.
+func (c *converter) phase() string {
+	if c.emitSite != nil {
+		return PhaseWriting
+	}
+	return PhaseChecking
+}
+
 // attributes returns the non-empty values of columns no field uses.
 func (c *converter) attributes(r Record) map[string]string {
-	used := make(map[string]bool, len(c.cols))
-	for _, h := range c.cols {
-		used[h] = true
-	}
 	var attrs map[string]string
-	for _, h := range c.t.Columns {
-		if used[h] {
-			continue
-		}
+	for _, h := range c.attrCols {
 		if v := strings.TrimSpace(r.Values[h]); v != "" {
 			if attrs == nil {
 				attrs = map[string]string{}
@@ -344,7 +366,12 @@ func (c *converter) convertSites() error {
 		kind = store.Kavel
 	}
 	source := c.opts.Source
-	seen := map[string]int{}
+	// The first row of each bron_ref, by a 64-bit hash of it: 12 bytes a
+	// row instead of the reference itself. Two references sharing a hash
+	// (odds about 1 in 40 million for a million rows) would be reported
+	// as a duplicate.
+	seen := map[uint64]int32{}
+	seed := maphash.MakeSeed()
 	unassigned := []int{}
 	err := c.each(func(r Record) bool {
 		ref := c.val(r, FieldSourceRef)
@@ -352,13 +379,16 @@ func (c *converter) convertSites() error {
 			c.fail(r, FieldSourceRef, "bron_ref is empty: every row needs its own reference")
 			return false
 		}
-		if first, dup := seen[ref]; dup {
+		key := maphash.String(seed, ref)
+		if first, dup := seen[key]; dup {
 			c.fail(r, FieldSourceRef, fmt.Sprintf("duplicate bron_ref %s, first seen on row %d", ref, first))
 			return false
 		}
-		seen[ref] = r.Row
+		seen[key] = int32(r.Row)
 		s := store.Site{Kind: kind, Source: source, SourceRef: ref, Name: c.val(r, FieldName)}
-		s.ID = store.SiteID(kind, source, ref)
+		if c.emitSite == nil {
+			s.ID = store.SiteID(kind, source, ref) // the writer sets it otherwise
+		}
 		addr, addrErrs := c.address(r)
 		s.Address = addr
 		g, fixes, ok := c.location(r, addr, addrErrs, true)
@@ -387,6 +417,13 @@ func (c *converter) convertSites() error {
 			}
 		}
 		s.UpdatedAt = c.now
+		if c.emitSite != nil {
+			if err := c.emitSite(&s); err != nil {
+				c.fatal = err
+				return false
+			}
+			return true
+		}
 		c.out.sites = append(c.out.sites, s)
 		return true
 	})

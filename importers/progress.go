@@ -13,44 +13,50 @@ import (
 const progressDelay = time.Second
 
 // NewProgress returns an Options.Progress callback that renders progress on
-// w: on a terminal a bar redrawn in place (at most 10 times a second), else
-// a plain line per 10 % step. Nothing is shown during the first second; a
-// bar that was shown is finished with a newline when done reaches total.
-func NewProgress(w io.Writer, isTerminal bool) func(done, total int) {
+// w: on a terminal a bar with the phase (checking, writing, committing)
+// redrawn in place (at most 10 times a second, and on every change of
+// phase), else a plain line per 10 % step and per phase. Nothing is shown
+// during the first second; a bar that was shown is finished with a newline
+// when the import is done (PhaseDone).
+func NewProgress(w io.Writer, isTerminal bool) func(phase string, done, total int) {
 	return newProgress(w, isTerminal, time.Now)
 }
 
-func newProgress(w io.Writer, isTerminal bool, now func() time.Time) func(done, total int) {
+func newProgress(w io.Writer, isTerminal bool, now func() time.Time) func(phase string, done, total int) {
 	var (
-		mu       sync.Mutex
-		start    time.Time
-		last     time.Time
-		lastStep = -1
-		shown    bool
-		finished bool
+		mu        sync.Mutex
+		start     time.Time
+		last      time.Time
+		lastPhase string
+		lastStep  = -1
+		shown     bool
+		finished  bool
 	)
-	return func(done, total int) {
+	return func(phase string, done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
 		t := now()
 		if start.IsZero() {
 			start = t
 		}
-		if finished || total <= 0 {
+		if finished {
+			return
+		}
+		end := phase == PhaseDone
+		if end {
+			finished = true
+			if !shown {
+				return
+			}
+		}
+		if total <= 0 || (!end && t.Sub(start) < progressDelay) {
 			return
 		}
 		done = min(max(done, 0), total)
-		complete := done == total
-		if t.Sub(start) < progressDelay && !(complete && shown) {
-			return
-		}
 		pct := done * 100 / total
+		changed := phase != lastPhase
 		if isTerminal {
-			if !complete && shown && t.Sub(last) < 100*time.Millisecond {
-				return
-			}
-			if complete && !shown {
-				finished = true
+			if !end && !changed && shown && t.Sub(last) < 100*time.Millisecond {
 				return
 			}
 			const width = 30
@@ -59,25 +65,18 @@ func newProgress(w io.Writer, isTerminal bool, now func() time.Time) func(done, 
 			if fill < width {
 				bar += ">" + strings.Repeat(" ", width-fill-1)
 			}
-			fmt.Fprintf(w, "\r[%s] %3d%% %d/%d rows", bar, pct, done, total)
-			if complete {
+			fmt.Fprintf(w, "\r%-10s [%s] %3d%% %d/%d rows", phase, bar, pct, done, total)
+			if end {
 				fmt.Fprintln(w)
-				finished = true
 			}
-			shown, last = true, t
+			shown, last, lastPhase = true, t, phase
 			return
 		}
 		step := pct / 10
-		if step == lastStep || (complete && !shown) {
-			if complete {
-				finished = true
-			}
+		if end || (step == lastStep && !changed) {
 			return
 		}
-		lastStep, shown = step, true
-		fmt.Fprintf(w, "%d/%d rows (%d%%)\n", done, total, pct)
-		if complete {
-			finished = true
-		}
+		lastStep, lastPhase, shown = step, phase, true
+		fmt.Fprintf(w, "%s: %d/%d rows (%d%%)\n", phase, done, total, pct)
 	}
 }

@@ -86,9 +86,25 @@ type Options struct {
 	Strict bool
 	// DryRun validates only: the run is recorded, no data is written.
 	DryRun bool
-	// Progress, when not nil, is called with the rows done so far.
-	Progress func(done, total int)
+	// Progress, when not nil, is called with the phase of the import
+	// (PhaseChecking, PhaseWriting, PhaseCommitting, and PhaseDone last)
+	// and the rows of the file done so far in that phase.
+	Progress func(phase string, done, total int)
 }
+
+// Import phases, as Options.Progress reports them.
+const (
+	// PhaseChecking: rows are converted and validated, not yet written
+	// (layers, addresses, gemeenten, regions, dry runs).
+	PhaseChecking = "checking"
+	// PhaseWriting: rows are converted, validated and written to the store.
+	PhaseWriting = "writing"
+	// PhaseCommitting: the rows are written; indexes are built and the
+	// transaction is committed.
+	PhaseCommitting = "committing"
+	// PhaseDone: the import is over (whatever its outcome); the last call.
+	PhaseDone = "done"
+)
 
 func (o *Options) validate() error {
 	switch o.Kind {
@@ -340,6 +356,14 @@ func readRows(errs []store.RowError) map[int]bool {
 	return rows
 }
 
+// streams reports whether sites can stream into st while the file is
+// converted: the write transaction holds a connection, and geocoding reads
+// addresses through another, which a store of one connection (an in-memory
+// SQLite database) does not have. Such a store gets the sites in one slice.
+func streams(st *store.Store) bool {
+	return st.DB().Stats().MaxOpenConnections != 1
+}
+
 func finish(run *store.Run) {
 	now := time.Now().UTC()
 	run.Finished = &now
@@ -349,14 +373,25 @@ func finish(run *store.Run) {
 // readRowErrs are rows the reader already rejected (taken out of t).
 func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table, opts Options, readRowErrs []store.RowError) error {
 	run.RowsRead = len(t.Records) + len(readRows(readRowErrs))
-	if opts.Progress != nil {
-		defer func() { opts.Progress(run.RowsRead, run.RowsRead) }()
+	progress := func(phase string, done int) {
+		if opts.Progress != nil {
+			opts.Progress(phase, done, run.RowsRead)
+		}
 	}
+	defer func() { progress(PhaseDone, run.RowsRead) }()
 	c, err := newConverter(ctx, t, opts.Kind, opts)
 	if err != nil {
 		return stop(ctx, st, run, store.RunRefused, err)
 	}
 	c.lookup = st
+	// Sites stream into one transaction as they are converted; it opens
+	// with the first valid site and commits once every row is checked.
+	var w *store.SiteWriter
+	defer func() {
+		if w != nil {
+			w.Rollback() // a no-op once committed
+		}
+	}()
 	switch opts.Kind {
 	case store.RunGebouwen, store.RunKavels:
 		a, aerr := NewAssigner(ctx, st)
@@ -364,6 +399,28 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 			return stop(ctx, st, run, store.RunFailed, aerr)
 		}
 		c.assign = a
+		if !opts.DryRun && streams(st) {
+			discard := false
+			c.emitSite = func(s *store.Site) error {
+				if discard {
+					return nil
+				}
+				if opts.Strict && c.out.rejected > 0 {
+					// Refused in the end: stop writing now.
+					w.Rollback()
+					discard = true
+					return nil
+				}
+				if w == nil {
+					run.Status = store.RunOK // provisional; set again before commit
+					var werr error
+					if w, werr = st.NewSiteWriter(ctx, run, len(t.Records)); werr != nil {
+						return werr
+					}
+				}
+				return w.Write(s)
+			}
+		}
 		err = c.convertSites()
 	case store.RunLaag:
 		err = c.convertFeatures()
@@ -375,10 +432,16 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 		err = c.convertRegions()
 	}
 	if err != nil {
+		if w != nil {
+			w.Rollback() // before recording the run: it holds the write lock
+		}
 		status := store.RunRefused
 		var fe *FileError
 		if !errors.As(err, &fe) {
 			status = store.RunFailed // cancelled, store error
+		}
+		if status == store.RunFailed && w != nil {
+			err = fmt.Errorf("saving to the store (nothing of this file was written): %w", err)
 		}
 		return stop(ctx, st, run, status, err)
 	}
@@ -389,6 +452,7 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 	run.Rejected = out.rejected
 	run.Errors = out.errors
 	run.Message = strings.Join(out.notes, "; ")
+	run.Status = "" // the writer's provisional status
 	note := func(s string) {
 		if run.Message != "" {
 			run.Message = s + "; " + run.Message
@@ -412,6 +476,9 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 		note(fmt.Sprintf("dry run: %d rows valid, %d rejected, nothing written", out.valid, out.rejected))
 	}
 	if run.Status != "" {
+		if w != nil {
+			w.Rollback()
+		}
 		if run.Status != store.RunDryRun {
 			run.Imported = 0
 		}
@@ -423,7 +490,15 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 	}
 	run.Status = store.RunOK
 	run.Imported = out.valid
-	finish(run)
+	if w != nil {
+		progress(PhaseCommitting, run.RowsRead)
+		// Commit sets run.Finished: the run's time covers every write.
+		if err := w.Commit(); err != nil {
+			return stop(ctx, st, run, store.RunFailed, fmt.Errorf("saving to the store (nothing of this file was written): %w", err))
+		}
+		return nil
+	}
+	progress(PhaseWriting, 0)
 	switch opts.Kind {
 	case store.RunGebouwen, store.RunKavels:
 		err = st.SaveSites(ctx, run, out.sites)
@@ -442,5 +517,5 @@ func importTable(ctx context.Context, st *store.Store, run *store.Run, t *Table,
 	if err != nil {
 		return stop(ctx, st, run, store.RunFailed, fmt.Errorf("saving to the store (nothing of this file was written): %w", err))
 	}
-	return nil
+	return nil // the store set run.Finished when the writes were done
 }

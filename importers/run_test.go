@@ -5,16 +5,19 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
-// openStore opens a private in-memory store closed when t ends.
+// openStore opens a private SQLite file store closed when t ends: a file,
+// not :memory:, so that sites stream into the store as they are converted,
+// as they do for users (see streams).
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), ":memory:")
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
@@ -377,18 +380,43 @@ func TestImportBadAddressKeptWhenLocated(t *testing.T) {
 }
 
 func TestImportReportsProgress(t *testing.T) {
-	st := openStore(t)
-	var calls [][2]int
-	opts := Options{Kind: store.RunGebouwen, Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }}
-	if _, err := Import(context.Background(), st, writeFile(t, "g.csv", gebouwenCSV), opts); err != nil {
-		t.Fatal(err)
+	type call struct {
+		phase       string
+		done, total int
 	}
-	if len(calls) < 2 || calls[len(calls)-1] != [2]int{3, 3} {
-		t.Fatalf("calls %v", calls)
-	}
-	for i := 1; i < len(calls); i++ {
-		if calls[i][0] < calls[i-1][0] || calls[i][1] != 3 {
-			t.Errorf("calls %v not monotone", calls)
-		}
+	for _, tc := range []struct {
+		name   string
+		opts   Options
+		phases []string // in order, each at least once
+	}{
+		{"sites", Options{Kind: store.RunGebouwen}, []string{PhaseWriting, PhaseCommitting, PhaseDone}},
+		{"dry run", Options{Kind: store.RunGebouwen, DryRun: true}, []string{PhaseChecking, PhaseDone}},
+		{"layer", Options{Kind: store.RunLaag, Layer: "ov_halte"}, []string{PhaseChecking, PhaseWriting, PhaseDone}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openStore(t)
+			var calls []call
+			tc.opts.Progress = func(phase string, done, total int) { calls = append(calls, call{phase, done, total}) }
+			if _, err := Import(context.Background(), st, writeFile(t, "g.csv", gebouwenCSV), tc.opts); err != nil {
+				t.Fatal(err)
+			}
+			if len(calls) < 2 || calls[len(calls)-1] != (call{PhaseDone, 3, 3}) {
+				t.Fatalf("calls %v", calls)
+			}
+			var phases []string
+			for i, c := range calls {
+				if c.total != 3 {
+					t.Errorf("calls %v: total is not 3", calls)
+				}
+				if len(phases) == 0 || phases[len(phases)-1] != c.phase {
+					phases = append(phases, c.phase)
+				} else if c.done < calls[i-1].done {
+					t.Errorf("calls %v not monotone within a phase", calls)
+				}
+			}
+			if !slices.Equal(phases, tc.phases) {
+				t.Errorf("phases %v, want %v", phases, tc.phases)
+			}
+		})
 	}
 }

@@ -193,38 +193,42 @@ func TestProgress(t *testing.T) {
 	now := func() time.Time { return clock }
 	var buf bytes.Buffer
 	p := newProgress(&buf, false, now)
-	p(0, 100)
-	p(50, 100) // within the first second: quiet
+	p(PhaseWriting, 0, 100)
+	p(PhaseWriting, 50, 100) // within the first second: quiet
 	if buf.Len() != 0 {
 		t.Fatalf("printed too early: %q", buf.String())
 	}
 	clock = clock.Add(2 * time.Second)
-	p(55, 100)
-	p(57, 100) // same 10 % step
-	p(100, 100)
-	p(100, 100) // after completion: nothing
-	if got, want := buf.String(), "55/100 rows (55%)\n100/100 rows (100%)\n"; got != want {
+	p(PhaseWriting, 55, 100)
+	p(PhaseWriting, 57, 100) // same 10 % step
+	p(PhaseCommitting, 100, 100)
+	p(PhaseDone, 100, 100)
+	p(PhaseWriting, 100, 100) // after the end: nothing
+	if got, want := buf.String(), "writing: 55/100 rows (55%)\ncommitting: 100/100 rows (100%)\n"; got != want {
 		t.Errorf("plain output %q, want %q", got, want)
 	}
 
 	buf.Reset()
 	clock = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p = newProgress(&buf, true, now)
-	p(0, 10)
+	p(PhaseWriting, 0, 10)
 	clock = clock.Add(1500 * time.Millisecond)
-	p(5, 10)
-	p(6, 10) // within 100 ms of the last redraw
-	p(10, 10)
+	p(PhaseWriting, 5, 10)
+	p(PhaseWriting, 6, 10)     // within 100 ms of the last redraw
+	p(PhaseCommitting, 10, 10) // a new phase is always drawn
+	p(PhaseDone, 10, 10)
 	out := buf.String()
-	if strings.Count(out, "\r") != 2 || !strings.HasSuffix(out, "100% 10/10 rows\n") || !strings.Contains(out, " 50% 5/10 rows") {
+	if strings.Count(out, "\r") != 3 || !strings.HasSuffix(out, "100% 10/10 rows\n") || !strings.Contains(out, "writing    [===============>              ]  50% 5/10 rows") ||
+		!strings.Contains(out, "\rcommitting [==============================] 100% 10/10 rows\r") {
 		t.Errorf("terminal output %q", out)
 	}
 
 	// A quick import shows nothing at all.
 	buf.Reset()
 	p = NewProgress(&buf, true)
-	p(0, 10)
-	p(10, 10)
+	p(PhaseWriting, 0, 10)
+	p(PhaseCommitting, 10, 10)
+	p(PhaseDone, 10, 10)
 	if buf.Len() != 0 {
 		t.Errorf("quick import printed %q", buf.String())
 	}

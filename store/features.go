@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -85,18 +86,21 @@ func (s *Store) SaveFeatures(ctx context.Context, run *Run, layer string, fs []F
 	return nil
 }
 
-// featureRow is a features row as scanned from either backend.
-type featureRow struct {
-	ID         int64  `db:"id"`
-	Layer      string `db:"layer"`
-	Name       string `db:"name"`
-	Geom       []byte `db:"geom"`
-	Attributes []byte `db:"attributes"`
-	RunID      int64  `db:"run_id"`
-}
-
 // Features returns the features of a layer ("" for all layers), ordered by id.
 func (s *Store) Features(ctx context.Context, layer string) ([]Feature, error) {
+	var fs []Feature
+	err := s.EachFeature(ctx, layer, func(f *Feature) error {
+		fs = append(fs, *f)
+		return nil
+	})
+	return fs, err
+}
+
+// EachFeature calls fn with every feature of a layer ("" for all layers),
+// ordered by id, streaming them from the database. The Feature passed to fn
+// is reused for the next row (copy *f to keep it; what it points to is
+// never reused). An error from fn stops the reading and is returned as it is.
+func (s *Store) EachFeature(ctx context.Context, layer string, fn func(f *Feature) error) error {
 	query := "SELECT id, layer, name, " + s.geomOut() + " AS geom, attributes, run_id FROM features"
 	var args []any
 	if layer != "" {
@@ -108,31 +112,41 @@ func (s *Store) Features(ctx context.Context, layer string) ([]Feature, error) {
 	if layer != "" {
 		what = fmt.Sprintf("read features of layer %q", layer)
 	}
-	rows, err := s.db.QueryxContext(ctx, s.q(query), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var fs []Feature
+	var (
+		id, runID          int64
+		lay, name, g, attr sql.RawBytes
+		lastLayer          string
+		f                  Feature
+	)
 	for rows.Next() {
-		var r featureRow
-		if err := rows.StructScan(&r); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+		if err := rows.Scan(&id, &lay, &name, &g, &attr, &runID); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		g, err := decodeGeom(r.Geom)
+		geom, err := decodeWKB(g)
 		if err != nil {
-			return nil, fmt.Errorf("%s: feature %d: %w", what, r.ID, err)
+			return fmt.Errorf("%s: feature %d: %w", what, id, err)
 		}
-		attrs, err := decodeAttrs(r.Attributes)
+		attrs, err := decodeAttrs(attr)
 		if err != nil {
-			return nil, fmt.Errorf("%s: feature %d: %w", what, r.ID, err)
+			return fmt.Errorf("%s: feature %d: %w", what, id, err)
 		}
-		fs = append(fs, Feature{ID: r.ID, Layer: r.Layer, Name: r.Name, Geometry: g, Attributes: attrs, RunID: r.RunID})
+		if string(lay) != lastLayer {
+			lastLayer = string(lay)
+		}
+		f = Feature{ID: id, Layer: lastLayer, Name: string(name), Geometry: geom, Attributes: attrs, RunID: runID}
+		if err := fn(&f); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return fs, nil
+	return nil
 }
 
 // Layers lists the context layers with their feature counts, ordered by name.

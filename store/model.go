@@ -171,12 +171,24 @@ type SiteFilter struct {
 // reference, so that re-importing the same source updates the same site.
 // The id is URL-safe: "g" (gebouw) or "k" (kavel) and 12 hex digits.
 func SiteID(kind SiteKind, source, sourceRef string) string {
-	sum := sha256.Sum256([]byte(string(kind) + "\x00" + source + "\x00" + sourceRef))
-	prefix := "k"
+	return siteIDOf(kind, siteSum(kind, source, sourceRef))
+}
+
+// siteSum is the SHA-256 of a site's identity, from which SiteID is derived.
+func siteSum(kind SiteKind, source, sourceRef string) [sha256.Size]byte {
+	b := make([]byte, 0, 64)
+	b = append(append(append(append(append(b, kind...), 0), source...), 0), sourceRef...)
+	return sha256.Sum256(b)
+}
+
+func siteIDOf(kind SiteKind, sum [sha256.Size]byte) string {
+	var id [13]byte
+	id[0] = 'k'
 	if kind == Gebouw {
-		prefix = "g"
+		id[0] = 'g'
 	}
-	return prefix + hex.EncodeToString(sum[:6])
+	hex.Encode(id[1:], sum[:6])
+	return string(id[:])
 }
 
 // LayerInfo summarises one context layer.

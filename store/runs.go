@@ -27,7 +27,8 @@ func (s *Store) SaveRun(ctx context.Context, run *Run) error {
 }
 
 // saveWithRun records run and then runs write in the same transaction. It
-// sets run.ID only when everything was committed.
+// sets run.ID only when everything was committed. A run without Finished
+// gets the time write returned, so that its duration covers the writes.
 func (s *Store) saveWithRun(ctx context.Context, run *Run, what string, write func(tx *sqlx.Tx, runID int64) error) error {
 	var id int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -35,7 +36,17 @@ func (s *Store) saveWithRun(ctx context.Context, run *Run, what string, write fu
 		if id, err = s.insertRun(ctx, tx, run); err != nil {
 			return err
 		}
-		return write(tx, id)
+		if err := write(tx, id); err != nil {
+			return err
+		}
+		if run.Finished == nil {
+			now := time.Now().UTC()
+			run.Finished = &now
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE runs SET finished = ? WHERE id = ?"), s.timeArg(now), id); err != nil {
+				return fmt.Errorf("record run %d: %w", id, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if id != 0 {
@@ -56,6 +67,19 @@ func runFile(run *Run) string {
 
 // insertRun inserts run and its row errors and returns the new run id.
 func (s *Store) insertRun(ctx context.Context, tx *sqlx.Tx, run *Run) (int64, error) {
+	id, err := s.insertRunRecord(ctx, tx, run)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.insertRunErrors(ctx, tx, id, run.Errors); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// insertRunRecord inserts run without its row errors and returns the new
+// run id.
+func (s *Store) insertRunRecord(ctx context.Context, tx *sqlx.Tx, run *Run) (int64, error) {
 	if run == nil {
 		return 0, fmt.Errorf("%w: no run", ErrInvalid)
 	}
@@ -75,20 +99,41 @@ func (s *Store) insertRun(ctx context.Context, tx *sqlx.Tx, run *Run) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("record run: %w", err)
 	}
-	if len(run.Errors) == 0 {
-		return id, nil
+	return id, nil
+}
+
+// finishRunRecord writes the final counts, status, message, finish time
+// and row errors of run to its record id (written by insertRunRecord in
+// the same transaction).
+func (s *Store) finishRunRecord(ctx context.Context, tx *sqlx.Tx, id int64, run *Run) error {
+	if run.Status == "" {
+		return fmt.Errorf("%w: run has no status", ErrInvalid)
+	}
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE runs SET finished = ?, rows_read = ?, rows_imported = ?,
+		rows_rejected = ?, status = ?, message = ? WHERE id = ?`),
+		s.timePtrArg(run.Finished), run.RowsRead, run.Imported, run.Rejected, run.Status, run.Message, id)
+	if err != nil {
+		return fmt.Errorf("record run %d: %w", id, err)
+	}
+	return s.insertRunErrors(ctx, tx, id, run.Errors)
+}
+
+// insertRunErrors inserts the row errors of run id.
+func (s *Store) insertRunErrors(ctx context.Context, tx *sqlx.Tx, id int64, errs []RowError) error {
+	if len(errs) == 0 {
+		return nil
 	}
 	b := newBatchInserter(tx, "INSERT INTO run_errors (run_id, row, col, value, message)", "(?, ?, ?, ?, ?)", "", 5)
 	defer b.close()
-	for _, e := range run.Errors {
+	for _, e := range errs {
 		if err := b.add(ctx, id, e.Row, e.Column, e.Value, e.Message); err != nil {
-			return 0, fmt.Errorf("record row errors of run %d: %w", id, err)
+			return fmt.Errorf("record row errors of run %d: %w", id, err)
 		}
 	}
 	if err := b.flush(ctx); err != nil {
-		return 0, fmt.Errorf("record row errors of run %d: %w", id, err)
+		return fmt.Errorf("record row errors of run %d: %w", id, err)
 	}
-	return id, nil
+	return nil
 }
 
 // runRow is a runs row as scanned from either backend.

@@ -3,12 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // siteColumns are the columns written for a site, in siteArgs order.
@@ -33,167 +31,195 @@ var bboxColumns = []string{"minx", "miny", "maxx", "maxy"}
 // twice; otherwise SaveSites returns an error wrapping ErrInvalid that names
 // the site. On any error nothing changes, not even the run record.
 func (s *Store) SaveSites(ctx context.Context, run *Run, sites []Site) error {
-	now := time.Now()
-	if run.Finished != nil {
-		now = *run.Finished
-	}
-	ids := make([]string, len(sites))
-	geoms := make([]geomValue, len(sites))
-	seen := make(map[string]int, len(sites))
+	// Validate everything first: an invalid site is named even when the
+	// database would refuse an earlier one.
+	seen := make(map[uint64]int32, len(sites))
 	for i := range sites {
-		st := &sites[i]
-		what := fmt.Sprintf("site %d (%s %q from %q)", i+1, st.Kind, st.SourceRef, st.Source)
-		if !st.Kind.Valid() {
-			return fmt.Errorf("save sites of %s: %s: %w: kind %q is neither %q nor %q", runFile(run), what, ErrInvalid, st.Kind, Gebouw, Kavel)
+		if _, _, err := validateSite(run, i+1, &sites[i], seen); err != nil {
+			return err
 		}
-		if st.Source == "" || st.SourceRef == "" {
-			return fmt.Errorf("save sites of %s: %s: %w: source and source reference are required", runFile(run), what, ErrInvalid)
-		}
-		id := SiteID(st.Kind, st.Source, st.SourceRef)
-		if j, dup := seen[id]; dup {
-			return fmt.Errorf("save sites of %s: %s: %w: same %s, source and source reference as site %d", runFile(run), what, ErrInvalid, st.Kind, j+1)
-		}
-		seen[id] = i
-		g, err := encodeGeom(st.Geometry)
-		if err != nil {
-			return fmt.Errorf("save sites of %s: %s: %w", runFile(run), what, err)
-		}
-		ids[i], geoms[i] = id, g
 	}
-
-	err := s.saveWithRun(ctx, run, "sites", func(tx *sqlx.Tx, runID int64) error {
-		cols := siteColumns
-		if !s.pg() {
-			cols = append(append([]string{}, siteColumns...), bboxColumns...)
-		}
-		marks := make([]string, len(cols))
-		for i, c := range cols {
-			marks[i] = "?"
-			if c == "geom" {
-				marks[i] = s.geomIn()
-			}
-		}
-		var set []string
-		for _, c := range cols {
-			if c != "id" && c != "kind" && c != "source" && c != "source_ref" {
-				set = append(set, c+" = excluded."+c)
-			}
-		}
-		b := newBatchInserter(tx,
-			"INSERT INTO sites ("+strings.Join(cols, ", ")+")",
-			"("+strings.Join(marks, ", ")+")",
-			"ON CONFLICT (kind, source, source_ref) DO UPDATE SET "+strings.Join(set, ", "),
-			len(cols))
-		defer b.close()
-		args := make([]any, 0, len(cols))
-		for i := range sites {
-			st := &sites[i]
-			attrs, err := encodeAttrs(st.Attributes)
-			if err != nil {
-				return fmt.Errorf("site %s %q: %w", st.Kind, st.SourceRef, err)
-			}
-			updated := st.UpdatedAt
-			if updated.IsZero() {
-				updated = now
-			}
-			var area, year any
-			if st.AreaM2 != nil {
-				area = *st.AreaM2
-			}
-			if st.ConstructionYear != nil {
-				year = *st.ConstructionYear
-			}
-			a := st.Address
-			args = append(args[:0],
-				ids[i], string(st.Kind), st.Source, st.SourceRef, st.Name,
-				a.Straat, a.Huisnummer, a.Toevoeging, a.Postcode, a.Plaats,
-				geoms[i].wkb, area, st.AreaKind, st.Function, year,
-				st.Monument, st.Status, st.Owner, s.timePtrArg(st.AvailableFrom), s.timePtrArg(st.AvailableUntil),
-				st.Gemeente, st.Centrumgemeente, attrs, runID, s.timeArg(updated))
-			if !s.pg() {
-				bd := geoms[i].bound
-				args = append(args, bd.Min[0], bd.Min[1], bd.Max[0], bd.Max[1])
-			}
-			if err := b.add(ctx, args...); err != nil {
-				return fmt.Errorf("write sites up to site %d (%s %q): %w", i+1, st.Kind, st.SourceRef, err)
-			}
-		}
-		if err := b.flush(ctx); err != nil {
-			return fmt.Errorf("write sites: %w", err)
-		}
-		return nil
-	})
+	w, err := s.NewSiteWriter(ctx, run, len(sites))
 	if err != nil {
 		return err
 	}
+	type written struct {
+		id      string
+		updated time.Time
+	}
+	out := make([]written, len(sites))
 	for i := range sites {
-		sites[i].ID = ids[i]
-		sites[i].RunID = run.ID
-		if sites[i].UpdatedAt.IsZero() {
-			sites[i].UpdatedAt = now.UTC().Truncate(time.Microsecond)
+		st := sites[i] // sites change only once everything is committed
+		if err := w.Write(&st); err != nil {
+			w.Rollback()
+			return err
 		}
+		out[i] = written{st.ID, st.UpdatedAt}
+	}
+	if err := w.Commit(); err != nil {
+		return err
+	}
+	for i := range sites {
+		sites[i].ID, sites[i].RunID, sites[i].UpdatedAt = out[i].id, run.ID, out[i].updated
 	}
 	return nil
 }
 
-// siteRow is a sites row as scanned from either backend.
-type siteRow struct {
-	ID               string          `db:"id"`
-	Kind             string          `db:"kind"`
-	Source           string          `db:"source"`
-	SourceRef        string          `db:"source_ref"`
-	Name             string          `db:"name"`
-	Straat           string          `db:"straat"`
-	Huisnummer       int             `db:"huisnummer"`
-	Toevoeging       string          `db:"toevoeging"`
-	Postcode         string          `db:"postcode"`
-	Plaats           string          `db:"plaats"`
-	Geom             []byte          `db:"geom"`
-	AreaM2           sql.NullFloat64 `db:"area_m2"`
-	AreaKind         string          `db:"area_kind"`
-	Function         string          `db:"function"`
-	ConstructionYear sql.NullInt64   `db:"construction_year"`
-	Monument         string          `db:"monument"`
-	Status           string          `db:"status"`
-	Owner            string          `db:"owner"`
-	AvailableFrom    dbTime          `db:"available_from"`
-	AvailableUntil   dbTime          `db:"available_until"`
-	Gemeente         string          `db:"gemeente"`
-	Centrumgemeente  string          `db:"centrumgemeente"`
-	Attributes       []byte          `db:"attributes"`
-	RunID            int64           `db:"run_id"`
-	UpdatedAt        dbTime          `db:"updated_at"`
+// siteScanner scans sites rows (siteSelect order) into reused
+// destinations, without reflection: strings of the columns that repeat
+// from row to row (kind, source, gemeente, ...) are shared between sites,
+// and a time read as the same text as the row before is parsed once.
+type siteScanner struct {
+	raw      [25]sql.RawBytes
+	area     sql.NullFloat64
+	year     sql.NullInt64
+	huisnr   sql.NullInt64
+	runID    sql.NullInt64
+	from     cachedTime
+	until    cachedTime
+	updated  cachedTime
+	dest     []any
+	interned map[string]string
 }
 
-func (r *siteRow) site() (Site, error) {
-	g, err := decodeGeom(r.Geom)
+// Column positions in siteColumns.
+const (
+	colID = iota
+	colKind
+	colSource
+	colSourceRef
+	colName
+	colStraat
+	colHuisnummer
+	colToevoeging
+	colPostcode
+	colPlaats
+	colGeom
+	colArea
+	colAreaKind
+	colFunction
+	colYear
+	colMonument
+	colStatus
+	colOwner
+	colFrom
+	colUntil
+	colGemeente
+	colCentrum
+	colAttributes
+	colRunID
+	colUpdated
+)
+
+// maxInterned bounds the strings a siteScanner shares.
+const maxInterned = 1 << 16
+
+func newSiteScanner() *siteScanner {
+	sc := &siteScanner{interned: map[string]string{}}
+	sc.dest = make([]any, len(siteColumns))
+	for i := range sc.dest {
+		sc.dest[i] = &sc.raw[i]
+	}
+	sc.dest[colArea] = &sc.area
+	sc.dest[colYear] = &sc.year
+	sc.dest[colHuisnummer] = &sc.huisnr
+	sc.dest[colRunID] = &sc.runID
+	sc.dest[colFrom] = &sc.from
+	sc.dest[colUntil] = &sc.until
+	sc.dest[colUpdated] = &sc.updated
+	return sc
+}
+
+// shared returns b as a string, shared with earlier rows of equal value.
+func (sc *siteScanner) shared(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if v, ok := sc.interned[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(sc.interned) < maxInterned {
+		sc.interned[v] = v
+	}
+	return v
+}
+
+// scan reads the current row of rows into st, replacing all of it.
+func (sc *siteScanner) scan(rows *sql.Rows, st *Site) error {
+	if err := rows.Scan(sc.dest...); err != nil {
+		return err
+	}
+	r := &sc.raw
+	id := string(r[colID])
+	g, err := decodeWKB(r[colGeom])
 	if err != nil {
-		return Site{}, fmt.Errorf("site %s: %w", r.ID, err)
+		return fmt.Errorf("site %s: %w", id, err)
 	}
-	attrs, err := decodeAttrs(r.Attributes)
+	attrs, err := decodeAttrs(r[colAttributes])
 	if err != nil {
-		return Site{}, fmt.Errorf("site %s: %w", r.ID, err)
+		return fmt.Errorf("site %s: %w", id, err)
 	}
-	st := Site{
-		ID: r.ID, Kind: SiteKind(r.Kind), Source: r.Source, SourceRef: r.SourceRef, Name: r.Name,
-		Address: Address{Straat: r.Straat, Huisnummer: r.Huisnummer, Toevoeging: r.Toevoeging,
-			Postcode: r.Postcode, Plaats: r.Plaats},
-		Geometry: g, AreaKind: r.AreaKind, Function: r.Function,
-		Monument: r.Monument, Status: r.Status, Owner: r.Owner,
-		AvailableFrom: r.AvailableFrom.ptr(), AvailableUntil: r.AvailableUntil.ptr(),
-		Gemeente: r.Gemeente, Centrumgemeente: r.Centrumgemeente,
-		Attributes: attrs, RunID: r.RunID, UpdatedAt: r.UpdatedAt.Time,
+	*st = Site{
+		ID: id, Kind: SiteKind(sc.shared(r[colKind])), Source: sc.shared(r[colSource]),
+		SourceRef: string(r[colSourceRef]), Name: string(r[colName]),
+		Address: Address{Straat: sc.shared(r[colStraat]), Huisnummer: int(sc.huisnr.Int64),
+			Toevoeging: sc.shared(r[colToevoeging]), Postcode: string(r[colPostcode]), Plaats: sc.shared(r[colPlaats])},
+		Geometry: g, AreaKind: sc.shared(r[colAreaKind]), Function: sc.shared(r[colFunction]),
+		Monument: sc.shared(r[colMonument]), Status: sc.shared(r[colStatus]), Owner: sc.shared(r[colOwner]),
+		AvailableFrom: sc.from.ptr(), AvailableUntil: sc.until.ptr(),
+		Gemeente: sc.shared(r[colGemeente]), Centrumgemeente: sc.shared(r[colCentrum]),
+		Attributes: attrs, RunID: sc.runID.Int64, UpdatedAt: sc.updated.t.Time,
 	}
-	if r.AreaM2.Valid {
-		v := r.AreaM2.Float64
+	if sc.area.Valid {
+		v := sc.area.Float64
 		st.AreaM2 = &v
 	}
-	if r.ConstructionYear.Valid {
-		v := int(r.ConstructionYear.Int64)
+	if sc.year.Valid {
+		v := int(sc.year.Int64)
 		st.ConstructionYear = &v
 	}
-	return st, nil
+	return nil
 }
+
+// cachedTime scans a time like dbTime, parsing text equal to the previous
+// row's only once.
+type cachedTime struct {
+	t    dbTime
+	last []byte
+}
+
+// Scan implements sql.Scanner.
+func (c *cachedTime) Scan(v any) error {
+	var b []byte
+	switch v := v.(type) {
+	case string:
+		if string(c.last) == v && c.t.Valid {
+			return nil
+		}
+		if err := c.t.parse(v); err != nil {
+			return err
+		}
+		c.last = append(c.last[:0], v...)
+		return nil
+	case []byte:
+		b = v
+		if string(c.last) == string(b) && c.t.Valid {
+			return nil
+		}
+		if err := c.t.parse(string(b)); err != nil {
+			return err
+		}
+		c.last = append(c.last[:0], b...)
+		return nil
+	}
+	c.last = c.last[:0]
+	return c.t.Scan(v)
+}
+
+func (c *cachedTime) ptr() *time.Time { return c.t.ptr() }
+
+var _ sql.Scanner = (*cachedTime)(nil)
 
 // siteSelect is the column list of site reads.
 func (s *Store) siteSelect() string {
@@ -242,6 +268,37 @@ func (s *Store) siteWhere(f SiteFilter) (string, []any) {
 // Sites returns the sites matching f, ordered by id. A Bound selects the
 // sites whose bounding box intersects it (touching counts).
 func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
+	var sites []Site
+	if f.Limit > 0 {
+		sites = make([]Site, 0, f.Limit)
+	} else if f == (SiteFilter{}) {
+		if n, err := s.CountSites(ctx, f); err == nil {
+			sites = make([]Site, 0, n)
+		}
+	}
+	err := s.EachSite(ctx, f, func(st *Site) error {
+		sites = append(sites, *st)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit == 0 && f.Offset == 0 {
+		// EachSite read them in storage order; sorting here costs far less
+		// than SQLite walking the id index and seeking every row.
+		slices.SortFunc(sites, func(a, b Site) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return sites, nil
+}
+
+// EachSite calls fn with every site matching f, streaming them from the
+// database without holding them all. Sites come in storage order (the
+// fastest to read, not sorted), or ordered by id when f has a Limit or an
+// Offset, which need an order to page by. The Site passed to fn
+// is reused for the next row: fn must copy it (*st) to keep it, though the
+// strings, geometry and maps it points to are never reused. An error from
+// fn stops the reading and is returned as it is.
+func (s *Store) EachSite(ctx context.Context, f SiteFilter, fn func(st *Site) error) error {
 	where, args := s.siteWhere(f)
 	from := " FROM sites"
 	if f.Bound != nil && !s.pg() {
@@ -249,7 +306,10 @@ func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
 		// test every row.
 		from += " INDEXED BY sites_bbox"
 	}
-	query := "SELECT " + s.siteSelect() + from + where + " ORDER BY id"
+	query := "SELECT " + s.siteSelect() + from + where
+	if f.Limit > 0 || f.Offset > 0 {
+		query += " ORDER BY id"
+	}
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -260,27 +320,25 @@ func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
 		query += " OFFSET ?"
 		args = append(args, f.Offset)
 	}
-	rows, err := s.db.QueryxContext(ctx, s.q(query), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("read sites: %w", err)
+		return fmt.Errorf("read sites: %w", err)
 	}
 	defer rows.Close()
-	var sites []Site
+	sc := newSiteScanner()
+	var st Site
 	for rows.Next() {
-		var r siteRow
-		if err := rows.StructScan(&r); err != nil {
-			return nil, fmt.Errorf("read sites: %w", err)
+		if err := sc.scan(rows, &st); err != nil {
+			return fmt.Errorf("read sites: %w", err)
 		}
-		st, err := r.site()
-		if err != nil {
-			return nil, fmt.Errorf("read sites: %w", err)
+		if err := fn(&st); err != nil {
+			return err
 		}
-		sites = append(sites, st)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read sites: %w", err)
+		return fmt.Errorf("read sites: %w", err)
 	}
-	return sites, nil
+	return nil
 }
 
 // CountSites counts the sites matching f (ignoring Limit and Offset).
@@ -295,17 +353,20 @@ func (s *Store) CountSites(ctx context.Context, f SiteFilter) (int, error) {
 
 // Site returns one site by id, or ErrNotFound.
 func (s *Store) Site(ctx context.Context, id string) (Site, error) {
-	var r siteRow
-	err := s.db.GetContext(ctx, &r, s.q("SELECT "+s.siteSelect()+" FROM sites WHERE id = ?"), id)
-	if errors.Is(err, sql.ErrNoRows) {
+	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+s.siteSelect()+" FROM sites WHERE id = ?"), id)
+	if err != nil {
+		return Site{}, fmt.Errorf("read site %q: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Site{}, fmt.Errorf("read site %q: %w", id, err)
+		}
 		return Site{}, fmt.Errorf("site %q: %w", id, ErrNotFound)
 	}
-	if err != nil {
+	var st Site
+	if err := newSiteScanner().scan(rows, &st); err != nil {
 		return Site{}, fmt.Errorf("read site %q: %w", id, err)
 	}
-	st, err := r.site()
-	if err != nil {
-		return Site{}, fmt.Errorf("read site %q: %w", id, err)
-	}
-	return st, nil
+	return st, rows.Close()
 }
