@@ -286,9 +286,27 @@ func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
 	if f.Limit == 0 && f.Offset == 0 {
 		// EachSite read them in storage order; sorting here costs far less
 		// than SQLite walking the id index and seeking every row.
-		slices.SortFunc(sites, func(a, b Site) int { return strings.Compare(a.ID, b.ID) })
+		sites = sortByID(sites)
 	}
 	return sites, nil
+}
+
+// sortByID returns sites ordered by id. It sorts a permutation (4-byte
+// swaps, not 400-byte Site values) and then moves every site once.
+func sortByID(sites []Site) []Site {
+	if slices.IsSortedFunc(sites, func(a, b Site) int { return strings.Compare(a.ID, b.ID) }) {
+		return sites
+	}
+	perm := make([]int32, len(sites))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(sites[a].ID, sites[b].ID) })
+	out := make([]Site, len(sites))
+	for i, p := range perm {
+		out[i] = sites[p]
+	}
+	return out
 }
 
 // EachSite calls fn with every site matching f, streaming them from the
