@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"github.com/plekwijzer/plekwijzer/geo"
 )
 
 // pointGrid is the fast path for point layers: a uniform grid in compressed
@@ -47,16 +49,25 @@ func (g *pointGrid) buildCandidates() {
 	n := g.nx * g.ny
 	g.candStart = make([]int32, n+1)
 	var list []int32
+	// Any point bounds U; the nearest one to the cell's centre bounds it
+	// tightest. A tree finds it in O(log n), where the grid's ring search
+	// walks every empty cell between (seconds for 60k stops over the sea
+	// and heath of a national grid).
+	items := make([]geo.Item[int32], len(g.pts))
+	for j, p := range g.pts {
+		items[j] = geo.Item[int32]{Geometry: p, Value: int32(j)}
+	}
+	tree := geo.NewIndex(items)
 	for c := 0; c < n; c++ {
 		g.candStart[c] = int32(len(g.cand))
 		cx, cy := c%g.nx, c/g.nx
 		x0, y0 := g.minX+float64(cx)*g.cell, g.minY+float64(cy)*g.cell
 		x1, y1 := x0+g.cell, y0+g.cell
-		_, j0, ok := g.nearestPos(orb.Point{x0 + g.cell/2, y0 + g.cell/2}, math.Inf(1), -1)
-		if !ok {
+		near, _ := tree.NearestN(orb.Point{x0 + g.cell/2, y0 + g.cell/2}, 1, 0)
+		if len(near) == 0 {
 			continue
 		}
-		q := g.pts[j0]
+		q := g.pts[near[0].Value]
 		fx := max(math.Abs(q[0]-x0), math.Abs(q[0]-x1))
 		fy := max(math.Abs(q[1]-y0), math.Abs(q[1]-y1))
 		u := math.Sqrt(fx*fx+fy*fy) + 1e-3
