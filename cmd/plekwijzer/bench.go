@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +17,14 @@ import (
 // runBench is `plekwijzer bench`: the benchmark harness of issue 8 (see
 // package internal/bench).
 func runBench(ctx context.Context, e env) error {
-	fs, _ := newFlags(e, "bench", "[--sizes 10000,100000,1000000] [--pg DSN] [--check] [flags]")
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: plekwijzer bench [--sizes 10000,100000,1000000] [--pg DSN] [--check] [flags]\n\n"+
+			"Generates scenes with fixed seeds, drives this repository's binary (import, score, serve, API load)\n"+
+			"and runs the reference workload in the engine and in PostGIS. Only 127.0.0.1 is loaded.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	sizes := fs.String("sizes", "10000,100000,1000000", "scene sizes (sites), comma separated")
 	seed := fs.Uint64("seed", 8, "generator seed")
 	pg := fs.String("pg", os.Getenv("PLEKWIJZER_TEST_PG"), "PostGIS URL for the reference workload (default PLEKWIJZER_TEST_PG); empty: skip it")
@@ -25,7 +34,9 @@ func runBench(ctx context.Context, e env) error {
 	out := fs.String("o", "BENCHMARKS.md", "markdown file whose <!-- bench:start --> ... <!-- bench:end --> section is replaced; empty: print only")
 	conns := fs.Int("connections", 32, "API load: concurrent connections")
 	dur := fs.Duration("duration", 20*time.Second, "API load: duration per request kind")
+	timeout := fs.Duration("timeout", 10*time.Second, "API load: the longest one request may take (counted as an error); each kind stops after duration + timeout at the latest")
 	engineRuns := fs.Int("engine-runs", 3, "how often the engine scores the reference workload (the fastest run counts)")
+	jsonOut := fs.String("json", "", "also write the results (without the rankings) as JSON to FILE")
 	cpuProf := fs.String("cpuprofile", "", "write a CPU profile of the in-process engine scoring to FILE-<sites>")
 	var c bench.Config
 	fs.BoolVar(&c.SkipImport, "skip-import", false, "skip import (and with it score and serve)")
@@ -55,7 +66,7 @@ func runBench(ctx context.Context, e env) error {
 	}
 	c.Seed, c.PG, c.Binary, c.CPUProfile = *seed, *pg, *binary, *cpuProf
 	c.EngineRuns = *engineRuns
-	c.Load = bench.LoadOptions{Connections: *conns, Duration: *dur}
+	c.Load = bench.LoadOptions{Connections: *conns, Duration: *dur, Timeout: *timeout}
 	c.Log = e.stderr
 	c.WorkDir = *workDir
 	if c.WorkDir == "" {
@@ -83,6 +94,15 @@ func runBench(ctx context.Context, e env) error {
 		if *out != "" {
 			if werr := bench.WriteSection(*out, section); werr != nil {
 				return werr
+			}
+		}
+		if *jsonOut != "" {
+			b, jerr := json.MarshalIndent(rs, "", "  ")
+			if jerr == nil {
+				jerr = os.WriteFile(*jsonOut, b, 0o644)
+			}
+			if jerr != nil {
+				return fmt.Errorf("write %s: %w", *jsonOut, jerr)
 			}
 		}
 	}

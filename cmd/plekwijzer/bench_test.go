@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,8 @@ func TestBenchWritesSection(t *testing.T) {
 	if err := os.WriteFile(md, []byte("# Benchmarks\n\nkeep me\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := plek(t, "bench", "--sizes", "300", "--skip-binary", "--pg", "", "--engine-runs", "1", "-o", md, "--dir", t.TempDir())
+	js := filepath.Join(t.TempDir(), "r.json")
+	code, _, stderr := plek(t, "bench", "--sizes", "300", "--skip-binary", "--pg", "", "--engine-runs", "1", "-o", md, "--json", js, "--dir", t.TempDir())
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -41,5 +43,11 @@ func TestBenchWritesSection(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("BENCHMARKS.md lacks %q:\n%s", want, s)
 		}
+	}
+	var rs []bench.SizeResult
+	if b, err := os.ReadFile(js); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &rs); err != nil || len(rs) != 1 || rs[0].Sites != 300 || rs[0].Engine == nil {
+		t.Errorf("results JSON: %v %+v", err, rs)
 	}
 }

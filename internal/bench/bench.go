@@ -34,8 +34,10 @@ type Config struct {
 	Binary    string
 	ModuleDir string
 	PG        string // PostGIS DSN for the reference workload; "" skips it
-	SkipBinary,
-	SkipImport, SkipGPKG, SkipScore, SkipServe, SkipAPI bool
+	// Steps to skip: SkipBinary skips everything that runs the binary,
+	// SkipImport also skips score and serve, SkipServe also the API load.
+	SkipBinary, SkipImport, SkipGPKG, SkipScore, SkipServe, SkipAPI bool
+	// Load bounds the API load of each request kind.
 	Load LoadOptions
 	// EngineRuns is how often the engine scores (fastest counts; default 3).
 	EngineRuns int

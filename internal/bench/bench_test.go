@@ -337,3 +337,30 @@ func TestEngineAgreesWithPostGIS(t *testing.T) {
 		t.Errorf("a degenerate scene: %d zero scores, %d positive", knocked, positive)
 	}
 }
+
+// The report shows the figures of a result, the ratio from the same run,
+// and a difference loudly.
+func TestReport(t *testing.T) {
+	rs := []SizeResult{{
+		Sites:  10000,
+		Hash:   "abc",
+		Engine: &EngineResult{Score: 10 * time.Millisecond},
+		PG:     &PGResult{Query: time.Second, Load: 2 * time.Second, Rows: 5},
+		CSV:    []ImportResult{{Imported: 5000, Elapsed: time.Second}, {Imported: 5000, Elapsed: time.Second}},
+		Diffs:  []string{"GM0001 rank 1: a vs b"},
+		API: []APIResult{
+			{Kind: ReqItem, LoadResult: LoadResult{Requests: 2000, Elapsed: 2 * time.Second, P99: 1500 * time.Microsecond}},
+			{Kind: ReqRegios, LoadResult: LoadResult{Requests: 10, Errors: 4, Elapsed: 2 * time.Second, FirstError: `Get "http://127.0.0.1:4444/regios": timeout`}},
+		},
+	}}
+	got := Report(rs, Config{Seed: 8}, Machine{CPUs: 2, CPUModel: "Test CPU", MemoryGB: 24, GoVersion: "go1.x"}, time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC))
+	for _, want := range []string{
+		"2026-12-01 20:00 UTC", "2 CPUs (Test CPU)", "| 10,000 | 5,000 | - | 2.00 |", "| 0.010 | 1.00 | 100x | **1 differences** |",
+		" 1000 (1.5) |", " 3 (0.0, 4 errors) |", "difference: GM0001 rank 1: a vs b",
+		"regios: 4 of 10 requests failed, the first: Get \"/regios\": timeout",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+}

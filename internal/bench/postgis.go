@@ -17,7 +17,7 @@ import (
 
 // PGResult is the reference workload computed by PostGIS.
 type PGResult struct {
-	Ranking Ranking
+	Ranking Ranking `json:"-"`
 	// Load is COPY of the sites and layers, the GiST indexes and ANALYZE.
 	Load time.Duration
 	// Query is the reference query (one use), top TopN per gemeente.

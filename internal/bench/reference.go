@@ -141,7 +141,7 @@ func (sc *Scene) EngineFeatures() []store.Feature {
 
 // EngineResult is the reference workload computed by the engine.
 type EngineResult struct {
-	Ranking Ranking
+	Ranking Ranking       `json:"-"`
 	Index   time.Duration // NewEngine: building the indexes
 	Score   time.Duration // ScoreCompact of the reference profile (one use)
 }

@@ -60,8 +60,8 @@ func Report(rs []SizeResult, c Config, m Machine, at time.Time) string {
 		at.UTC().Format("2006-01-02 15:04 MST"), m.CPUs, m.CPUModel, m.MemoryGB, runtime.GOARCH, m.GoVersion)
 	p("Scene (seed %d): sites clustered in the embedded municipalities, half kavels half gebouwen (points); "+
 		"60k OV stops, 30k amenities (supermarkt, huisarts), 2k exclusion polygons (natura2000). "+
-		"The binary runs on SQLite; API load: %d connections, %s per request kind, loopback.\n\n",
-		c.Seed, c.Load.withDefaults().Connections, c.Load.withDefaults().Duration)
+		"The binary runs on SQLite; API load: %d connections, %s per request kind, loopback; a request taking more than %s counts as an error.\n\n",
+		c.Seed, c.Load.withDefaults().Connections, c.Load.withDefaults().Duration, c.Load.withDefaults().Timeout)
 	p("Reference workload (one use): d = min(nearest OV stop, 5000 m), n = amenities within 1000 m, knocked out inside an exclusion polygon, "+
 		"score = 0.6 (1 - d/5000) + 0.4 min(n,20)/20; top 100 per gemeente. *engine* = `matching.Engine.ScoreCompact` in-process "+
 		"(fastest of %d runs, index build not included); *PostGIS* = the same in SQL (KNN `<->`, `ST_DWithin`, `ST_Intersects`, `ST_Contains`, "+
@@ -154,6 +154,11 @@ func Report(rs []SizeResult, c Config, m Machine, at time.Time) string {
 				p("; %s: %.0f features per page", a.Kind, a.Features)
 			}
 		}
+		for _, a := range r.API {
+			if a.Errors > 0 {
+				p("\n  - %s: %d of %d requests failed, the first: %s", a.Kind, a.Errors, a.Requests, errorText(a.FirstError))
+			}
+		}
 		if r.GPKGNote != "" {
 			p("; %s", r.GPKGNote)
 		}
@@ -221,4 +226,15 @@ func WriteSection(path, section string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// errorText shortens an error for the report: the URL's host and port
+// (different in every run) are dropped.
+func errorText(s string) string {
+	if i := strings.Index(s, "http://"); i >= 0 {
+		if j := strings.Index(s[i+7:], "/"); j >= 0 {
+			s = s[:i] + s[i+7+j:]
+		}
+	}
+	return tail(s, 300)
 }
