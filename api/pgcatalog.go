@@ -339,16 +339,17 @@ func (t *pgTable) selectList() string {
 	return featureSelect
 }
 
-// scan reads one row of selectList as the Feature the memory tables serve.
-func (t *pgTable) scan(rows *sql.Rows, n names) (*Feature, error) {
+// scan reads one row of selectList (then the extra columns into extra)
+// as the Feature the memory tables serve.
+func (t *pgTable) scan(rows *sql.Rows, n names, extra ...any) (*Feature, error) {
 	if t.sites {
-		return scanSite(rows, n)
+		return scanSite(rows, n, extra)
 	}
 	var (
 		f          store.Feature
 		geom, attr []byte
 	)
-	if err := rows.Scan(&f.ID, &f.Layer, &f.Name, &geom, &attr); err != nil {
+	if err := rows.Scan(append([]any{&f.ID, &f.Layer, &f.Name, &geom, &attr}, extra...)...); err != nil {
 		return nil, err
 	}
 	g, err := decodeWKB(geom)
@@ -363,7 +364,7 @@ func (t *pgTable) scan(rows *sql.Rows, n names) (*Feature, error) {
 	}}, nil
 }
 
-func scanSite(rows *sql.Rows, n names) (*Feature, error) {
+func scanSite(rows *sql.Rows, n names, extra []any) (*Feature, error) {
 	var (
 		s          store.Site
 		kind       string
@@ -372,9 +373,10 @@ func scanSite(rows *sql.Rows, n names) (*Feature, error) {
 		year       sql.NullInt64
 		from, till sql.NullTime
 	)
-	if err := rows.Scan(&s.ID, &kind, &s.Source, &s.SourceRef, &s.Name, &s.Address.Straat, &s.Address.Huisnummer,
+	dest := []any{&s.ID, &kind, &s.Source, &s.SourceRef, &s.Name, &s.Address.Straat, &s.Address.Huisnummer,
 		&s.Address.Toevoeging, &s.Address.Postcode, &s.Address.Plaats, &geom, &area, &s.AreaKind, &s.Function, &year,
-		&s.Monument, &s.Status, &s.Owner, &from, &till, &s.Gemeente, &s.Centrumgemeente, &attr); err != nil {
+		&s.Monument, &s.Status, &s.Owner, &from, &till, &s.Gemeente, &s.Centrumgemeente, &attr}
+	if err := rows.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	s.Kind = store.SiteKind(kind)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -156,7 +155,7 @@ func (t *pgTable) plan(q Query) *pgQuery {
 		case c.kind == pgDate && k.Desc:
 			term += " DESC NULLS LAST" // a null date sorts as ""
 		case c.kind == pgDate:
-			term += " NULLS LAST"
+			term += " NULLS FIRST"
 		case k.Desc:
 			term += " DESC NULLS FIRST"
 		default:
@@ -292,7 +291,10 @@ func (r pgRecord) Property(name string) (any, bool) {
 
 func (r pgRecord) Geometry() orb.Geometry { return r.f.Geometry }
 
-// Items implements Catalog.
+// Items implements Catalog. Each query is one SQL statement, so it reads
+// one consistent snapshot: the page with count(*) OVER () when SQL answers
+// the query exactly (a COUNT alone when the page is empty), otherwise the
+// candidates in order, tested in Go.
 func (c *PostGISCatalog) Items(ctx context.Context, collection string, q Query, fn func(*Feature) error) (int, error) {
 	s := c.state.Load()
 	t, err := s.table(ctx, collection)
@@ -302,16 +304,11 @@ func (c *PostGISCatalog) Items(ctx context.Context, collection string, q Query, 
 	p := t.plan(q)
 	from := p.from(s)
 	where := " WHERE " + strings.Join(p.where, " AND ")
-	tx, err := c.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return 0, fmt.Errorf("read %s: %w", collection, err)
-	}
-	defer tx.Rollback()
 	var n int
 	if !p.residual() && !p.goSort {
-		n, err = c.pagedItems(ctx, tx, p, from, where, q, s, fn)
+		n, err = c.pagedItems(ctx, p, from, where, q, s, fn)
 	} else {
-		n, err = c.filteredItems(ctx, tx, p, from, where, q, s, fn)
+		n, err = c.filteredItems(ctx, p, from, where, q, s, fn)
 	}
 	if err != nil {
 		var ce callbackError
@@ -320,7 +317,7 @@ func (c *PostGISCatalog) Items(ctx context.Context, collection string, q Query, 
 		}
 		return 0, fmt.Errorf("read %s: %w", collection, err)
 	}
-	return n, tx.Commit()
+	return n, nil
 }
 
 // callbackError carries an error of the caller's fn, passed on as it is.
@@ -328,36 +325,42 @@ type callbackError struct{ err error }
 
 func (e callbackError) Error() string { return e.err.Error() }
 
-// pagedItems answers a query that SQL answers exactly: a COUNT, then the
-// page.
-func (c *PostGISCatalog) pagedItems(ctx context.Context, tx *sql.Tx, p *pgQuery, from, where string, q Query, s *pgState, fn func(*Feature) error) (int, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+from+where, p.args...).Scan(&n); err != nil {
-		return 0, err
+// pagedItems answers a query that SQL answers exactly.
+func (c *PostGISCatalog) pagedItems(ctx context.Context, p *pgQuery, from, where string, q Query, s *pgState, fn func(*Feature) error) (int, error) {
+	args := slices.Clip(p.args) // the page's LIMIT and OFFSET come after
+	count := func() (int, error) {
+		var n int
+		err := c.db.QueryRowContext(ctx, "SELECT count(*) FROM "+from+where, args...).Scan(&n)
+		return n, err
 	}
-	if q.Limit == 0 || q.Offset >= n {
-		return n, nil
+	if q.Limit == 0 {
+		return count()
 	}
-	query := "SELECT " + p.t.selectList() + " FROM " + from + where + " ORDER BY " + strings.Join(p.order, ", ")
+	query := "SELECT " + p.t.selectList() + ", count(*) OVER () FROM " + from + where + " ORDER BY " + strings.Join(p.order, ", ")
 	if q.Limit > 0 {
 		query += " LIMIT " + p.arg(int64(q.Limit))
 	}
 	if q.Offset > 0 {
 		query += " OFFSET " + p.arg(int64(q.Offset))
 	}
-	err := c.stream(ctx, tx, p, query, s, func(f *Feature) error {
+	n, rowsSeen := 0, 0
+	err := c.stream(ctx, p, query, s, []any{&n}, func(f *Feature) error {
+		rowsSeen++
 		if err := fn(f); err != nil {
 			return callbackError{err}
 		}
 		return nil
 	})
+	if err == nil && rowsSeen == 0 && q.Offset > 0 {
+		return count() // the page is past the end
+	}
 	return n, err
 }
 
 // filteredItems streams the SQL candidates, tests them in Go, counts them
 // and passes on the page; when a sort key cannot be ordered in SQL it
 // collects the matches and sorts them as the memory catalog does.
-func (c *PostGISCatalog) filteredItems(ctx context.Context, tx *sql.Tx, p *pgQuery, from, where string, q Query, s *pgState, fn func(*Feature) error) (int, error) {
+func (c *PostGISCatalog) filteredItems(ctx context.Context, p *pgQuery, from, where string, q Query, s *pgState, fn func(*Feature) error) (int, error) {
 	query := "SELECT " + p.t.selectList() + " FROM " + from + where
 	if p.order != nil {
 		query += " ORDER BY " + strings.Join(p.order, ", ")
@@ -368,7 +371,7 @@ func (c *PostGISCatalog) filteredItems(ctx context.Context, tx *sql.Tx, p *pgQue
 	}
 	n := 0
 	var matches []*Feature
-	err := c.stream(ctx, tx, p, query, s, func(f *Feature) error {
+	err := c.stream(ctx, p, query, s, nil, func(f *Feature) error {
 		if !p.match(f) {
 			return nil
 		}
@@ -400,9 +403,10 @@ func (c *PostGISCatalog) filteredItems(ctx context.Context, tx *sql.Tx, p *pgQue
 	return n, nil
 }
 
-// stream runs query and calls fn for every row as a Feature.
-func (c *PostGISCatalog) stream(ctx context.Context, tx *sql.Tx, p *pgQuery, query string, s *pgState, fn func(*Feature) error) error {
-	rows, err := tx.QueryContext(ctx, query, p.args...)
+// stream runs query and calls fn for every row as a Feature, reading the
+// columns after selectList into extra.
+func (c *PostGISCatalog) stream(ctx context.Context, p *pgQuery, query string, s *pgState, extra []any, fn func(*Feature) error) error {
+	rows, err := c.db.QueryContext(ctx, query, p.args...)
 	if err != nil {
 		return err
 	}
@@ -413,7 +417,7 @@ func (c *PostGISCatalog) stream(ctx context.Context, tx *sql.Tx, p *pgQuery, que
 				return err
 			}
 		}
-		f, err := p.t.scan(rows, s.names)
+		f, err := p.t.scan(rows, s.names, extra...)
 		if err != nil {
 			return err
 		}
