@@ -151,16 +151,10 @@ func (t *pgTable) plan(q Query) *pgQuery {
 		if c.kind == pgText {
 			term += ` COLLATE "C"`
 		}
-		switch {
-		case c.kind == pgDate && k.Desc:
-			term += " DESC NULLS LAST" // a null date sorts as ""
-		case c.kind == pgDate:
-			term += " NULLS FIRST"
-		case k.Desc:
-			term += " DESC NULLS FIRST"
-		default:
-			term += " NULLS LAST"
+		if k.Desc {
+			term += " DESC" // nulls last in both directions, as the memory catalog
 		}
+		term += " NULLS LAST"
 		p.order = append(p.order, term)
 	}
 	p.order = append(p.order, t.idOrder(false))
@@ -436,9 +430,11 @@ func (t *pgTable) comparator(keys []SortKey) func(a, b *Feature) int {
 		var cmp func(a, b *Feature) int
 		col, ok := t.column(k.Name)
 		name := k.Name
+		null := func(f *Feature) bool { return isNull(f.Properties[name]) }
 		switch {
 		case k.Name == "id" && !ok:
 			cmp = func(a, b *Feature) int { return CompareIDs(a.ID, b.ID) }
+			null = func(*Feature) bool { return false }
 		case !ok:
 			continue
 		case col.kind == pgNum:
@@ -456,11 +452,7 @@ func (t *pgTable) comparator(keys []SortKey) func(a, b *Feature) int {
 		default:
 			cmp = func(a, b *Feature) int { return compareForSort(a.Properties[name], b.Properties[name]) }
 		}
-		if k.Desc {
-			asc := cmp
-			cmp = func(a, b *Feature) int { return -asc(a, b) }
-		}
-		cmps = append(cmps, cmp)
+		cmps = append(cmps, nullsLast(cmp, null, k.Desc))
 	}
 	return func(a, b *Feature) int {
 		for _, c := range cmps {

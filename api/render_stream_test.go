@@ -23,7 +23,7 @@ func encodingJSON(t testing.TB, v any) string {
 
 func TestAppendValueLikeEncodingJSON(t *testing.T) {
 	for _, v := range []any{
-		nil, true, false, 0, -17, int64(1) << 40, 0.0, -0.0, 1.5, 100.00000000000001, 1e-7, 1e21, 123456789.125, math.MaxFloat64,
+		nil, true, false, 0, -17, int64(1) << 40, 0.0, math.Copysign(0, -1), 1.5, 100.00000000000001, 1e-7, 1e21, 123456789.125, math.MaxFloat64,
 		"", "naam", `quote " backslash \ slash /`, "tab\tnl\ncr\r", "\x00\x1f", "<html>&amp;", "é ü ß 中文", "\u2028\u2029",
 		"bad \xff utf8", []string{"a"}, map[string]any{"k": 1},
 	} {
