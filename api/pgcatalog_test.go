@@ -2,14 +2,9 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"net/url"
-	"os"
 	"reflect"
 	"slices"
 	"testing"
@@ -18,54 +13,14 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/internal/pgtest"
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
 // pgTestDSN returns a DSN whose search_path is a schema private to t
 // (dropped when t ends), in the database of PLEKWIJZER_TEST_PG. Without it
 // the test is skipped, and fails under CI=true.
-func pgTestDSN(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("PLEKWIJZER_TEST_PG")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI is set but PLEKWIJZER_TEST_PG is not: the PostGIS catalog tests need PostGIS")
-		}
-		t.Skip("PLEKWIJZER_TEST_PG not set")
-	}
-	var rnd [8]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "plekwijzer_test_" + hex.EncodeToString(rnd[:])
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create test schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop test schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func pgTestDSN(t testing.TB) string { return pgtest.DSN(t) }
 
 // pgFixture loads nSites random sites and nFeatures random context
 // features (fixed seed) into a private schema and returns the PostGIS

@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/plekwijzer/plekwijzer/internal/pgtest"
 )
 
 // pgEnv names the environment variable holding the DSN of a PostgreSQL
@@ -40,46 +38,9 @@ func testDBs() []testDB {
 	return dbs
 }
 
-// pgSchemaDSN creates a schema with a random name for t in the database of
-// base, drops it when t ends, and returns base with search_path set to that
-// schema (then public, where PostGIS lives). Tests of parallel packages and
-// parallel runs never see each other's tables.
-func pgSchemaDSN(t testing.TB, base string) string {
-	t.Helper()
-	ctx := context.Background()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", pgEnv, err)
-	}
-	var rnd [8]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "plekwijzer_test_" + hex.EncodeToString(rnd[:])
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", pgEnv, err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create test schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Errorf("drop test schema %s: %v", schema, err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop test schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgSchemaDSN returns the DSN of a private schema for t (see pgtest.DSN;
+// base is the PLEKWIJZER_TEST_PG it reads itself).
+func pgSchemaDSN(t testing.TB, _ string) string { return pgtest.DSN(t) }
 
 // forEachDB runs fn as a subtest against a fresh, empty store of every backend.
 func forEachDB(t *testing.T, fn func(t *testing.T, s *Store)) {
