@@ -5,9 +5,10 @@ import "github.com/paulmach/orb"
 // hilbertBits is the order of the Hilbert curve: 2^16 cells per axis.
 const hilbertBits = 16
 
-// hilbertXY returns the distance along a Hilbert curve of order 16 of the
-// cell (x, y), both below 1<<16 (the standard xy2d).
-func hilbertXY(x, y uint32) uint32 {
+// HilbertXY returns the distance along a Hilbert curve of order 16 of the
+// cell (x, y), both below 1<<16 (the standard xy2d): cells close on the
+// curve are close on the map.
+func HilbertXY(x, y uint32) uint32 {
 	const n = 1 << hilbertBits
 	var d uint32
 	for s := uint32(n / 2); s > 0; s /= 2 {
@@ -55,7 +56,7 @@ func hilbertOrder(ids []int32, bounds []orb.Bound, ext orb.Bound) []int32 {
 	src := make([]keyed, len(ids))
 	for k, i := range ids {
 		c := bounds[i].Center()
-		src[k] = keyed{hilbertXY(cell(c[0], ext.Min[0], w), cell(c[1], ext.Min[1], h)), i}
+		src[k] = keyed{HilbertXY(cell(c[0], ext.Min[0], w), cell(c[1], ext.Min[1], h)), i}
 	}
 	dst := make([]keyed, len(src))
 	const bits, buckets = 11, 1 << 11

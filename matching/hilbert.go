@@ -2,6 +2,8 @@ package matching
 
 import (
 	"github.com/paulmach/orb"
+
+	"github.com/plekwijzer/plekwijzer/geo"
 )
 
 // RD New box used to map sites onto the Hilbert curve (the Netherlands with
@@ -22,26 +24,7 @@ func hilbertKey(p orb.Point) uint64 {
 	fy := (p[1] - hilbertMinY) / hilbertSpan * n
 	x := clampCell(fx, n)
 	y := clampCell(fy, n)
-	var d uint64
-	for s := uint32(n / 2); s > 0; s /= 2 {
-		var rx, ry uint32
-		if x&s != 0 {
-			rx = 1
-		}
-		if y&s != 0 {
-			ry = 1
-		}
-		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
-		// rotate the quadrant (standard xy2d; only the lower bits matter later)
-		if ry == 0 {
-			if rx == 1 {
-				x = n - 1 - x
-				y = n - 1 - y
-			}
-			x, y = y, x
-		}
-	}
-	return d
+	return uint64(geo.HilbertXY(x, y))
 }
 
 func clampCell(f float64, n uint32) uint32 {
