@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -291,22 +292,64 @@ func (s *Store) Sites(ctx context.Context, f SiteFilter) ([]Site, error) {
 	return sites, nil
 }
 
-// sortByID returns sites ordered by id. It sorts a permutation (4-byte
-// swaps, not 400-byte Site values) and then moves every site once.
+// sortByID returns sites ordered by id. It sorts a permutation (not
+// 400-byte Site values), by integer keys when every id has SiteID's form
+// (a letter and 12 hex digits: the key orders as the text does), and then
+// moves every site once.
 func sortByID(sites []Site) []Site {
 	if slices.IsSortedFunc(sites, func(a, b Site) int { return strings.Compare(a.ID, b.ID) }) {
 		return sites
 	}
-	perm := make([]int32, len(sites))
-	for i := range perm {
-		perm[i] = int32(i)
+	type keyed struct {
+		key uint64
+		i   int32
 	}
-	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(sites[a].ID, sites[b].ID) })
+	keys := make([]keyed, len(sites))
+	packed := true
+	for i := range sites {
+		k, ok := idKey(sites[i].ID)
+		if !ok {
+			packed = false
+			break
+		}
+		keys[i] = keyed{k, int32(i)}
+	}
+	if packed {
+		slices.SortFunc(keys, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	} else {
+		for i := range keys {
+			keys[i] = keyed{0, int32(i)}
+		}
+		slices.SortFunc(keys, func(a, b keyed) int { return strings.Compare(sites[a.i].ID, sites[b.i].ID) })
+	}
 	out := make([]Site, len(sites))
-	for i, p := range perm {
-		out[i] = sites[p]
+	for i, k := range keys {
+		out[i] = sites[k.i]
 	}
 	return out
+}
+
+// idKey packs an id of SiteID's form ("g" or "k" and 12 lower-case hex
+// digits) into an integer that orders as the id's text.
+func idKey(id string) (uint64, bool) {
+	if len(id) != 13 {
+		return 0, false
+	}
+	k := uint64(id[0])
+	for i := 1; i < 13; i++ {
+		c := id[i]
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		default:
+			return 0, false
+		}
+		k = k<<4 | uint64(d)
+	}
+	return k, true
 }
 
 // EachSite calls fn with every site matching f, streaming them from the
