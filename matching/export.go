@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/plekwijzer/plekwijzer/geo"
+	"github.com/plekwijzer/plekwijzer/internal/spreadsheet"
 	"github.com/plekwijzer/plekwijzer/store"
 )
 
@@ -208,8 +209,9 @@ func appendCSVRow(row []string, r *Result, s *store.Site, names []string, bc *Bu
 			lon, lat = nl(q[0], 7), nl(q[1], 7)
 		}
 	}
-	row = append(row, r.SiteID, naam, string(r.SiteKind), string(r.Use), r.Profile, r.Gemeente, r.Centrumgemeente,
-		strconv.Itoa(r.RankInRegion), nl(r.Score, -1), jaNee(r.Eligible), strings.Join(r.Knockouts, " | "),
+	text := spreadsheet.Text // delivered text must not run as a formula in Excel
+	row = append(row, r.SiteID, text(naam), string(r.SiteKind), string(r.Use), r.Profile, r.Gemeente, r.Centrumgemeente,
+		strconv.Itoa(r.RankInRegion), nl(r.Score, -1), jaNee(r.Eligible), text(strings.Join(r.Knockouts, " | ")),
 		strconv.Itoa(r.CapacityUnits), strconv.Itoa(r.CapacityPeople), r.CapacityAssumptions, x, y, lon, lat)
 	byName := make(map[string]*CriterionResult, len(r.Criteria))
 	for j := range r.Criteria {
@@ -223,7 +225,7 @@ func appendCSVRow(row []string, r *Result, s *store.Site, names []string, bc *Bu
 		case c.Missing:
 			row = append(row, "", c.Unit, "", "0", "0")
 		default:
-			v := c.Text
+			v := text(c.Text)
 			if v == "" {
 				v = nl(c.Value, -1)
 			}
