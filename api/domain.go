@@ -91,6 +91,12 @@ func (d *Domain) Refresh(ctx context.Context) error {
 // Watch calls Refresh every interval until ctx ends, so imports made with
 // the CLI against the same database show up without a restart.
 func (d *Domain) Watch(ctx context.Context, every time.Duration) {
+	poll(ctx, every, d.Refresh, func(err error) { d.log.Error("refresh snapshot", "err", err) })
+}
+
+// poll calls refresh every interval until ctx ends, passing its errors to
+// report (nil: dropped); an error caused by ctx ending is not reported.
+func poll(ctx context.Context, every time.Duration, refresh func(context.Context) error, report func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -98,8 +104,8 @@ func (d *Domain) Watch(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := d.Refresh(ctx); err != nil && ctx.Err() == nil {
-				d.log.Error("refresh snapshot", "err", err)
+			if err := refresh(ctx); err != nil && ctx.Err() == nil && report != nil {
+				report(err)
 			}
 		}
 	}

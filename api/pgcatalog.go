@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/plekwijzer/plekwijzer/store"
 )
@@ -97,18 +95,7 @@ func (c *PostGISCatalog) Refresh(ctx context.Context) error {
 
 // Watch calls Refresh every interval until ctx ends.
 func (c *PostGISCatalog) Watch(ctx context.Context, every time.Duration, log func(error)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.Refresh(ctx); err != nil && ctx.Err() == nil && log != nil {
-				log(err)
-			}
-		}
-	}
+	poll(ctx, every, c.Refresh, log)
 }
 
 func (c *PostGISCatalog) load(ctx context.Context, gen int64) (*pgState, error) {
@@ -352,11 +339,11 @@ func (t *pgTable) scan(rows *sql.Rows, n names, extra ...any) (*Feature, error) 
 	if err := rows.Scan(append([]any{&f.ID, &f.Layer, &f.Name, &geom, &attr}, extra...)...); err != nil {
 		return nil, err
 	}
-	g, err := decodeWKB(geom)
+	g, err := store.DecodeGeometry(geom)
 	if err != nil {
 		return nil, fmt.Errorf("feature %d: %w", f.ID, err)
 	}
-	if f.Attributes, err = decodeAttributes(attr); err != nil {
+	if f.Attributes, err = store.DecodeAttributes(attr); err != nil {
 		return nil, fmt.Errorf("feature %d: %w", f.ID, err)
 	}
 	return &Feature{ID: strconv.FormatInt(f.ID, 10), Geometry: g, Properties: map[string]any{
@@ -381,10 +368,10 @@ func scanSite(rows *sql.Rows, n names, extra []any) (*Feature, error) {
 	}
 	s.Kind = store.SiteKind(kind)
 	var err error
-	if s.Geometry, err = decodeWKB(geom); err != nil {
+	if s.Geometry, err = store.DecodeGeometry(geom); err != nil {
 		return nil, fmt.Errorf("site %s: %w", s.ID, err)
 	}
-	if s.Attributes, err = decodeAttributes(attr); err != nil {
+	if s.Attributes, err = store.DecodeAttributes(attr); err != nil {
 		return nil, fmt.Errorf("site %s: %w", s.ID, err)
 	}
 	if area.Valid {
@@ -403,36 +390,4 @@ func scanSite(rows *sql.Rows, n names, extra []any) (*Feature, error) {
 		s.AvailableUntil = &t
 	}
 	return &Feature{ID: s.ID, Geometry: s.Geometry, Properties: siteProps(&s, n)}, nil
-}
-
-func decodeWKB(b []byte) (orb.Geometry, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	g, err := wkb.Unmarshal(b)
-	if err != nil {
-		return nil, fmt.Errorf("decode WKB geometry: %w", err)
-	}
-	return g, nil
-}
-
-func decodeAttributes(b []byte) (map[string]string, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("decode attributes: %w", err)
-	}
-	return m, nil
-}
-
-// attributesJSON is the attributen property: Go's JSON of the attributes
-// (keys sorted), nil when there are none.
-func attributesJSON(m map[string]string) any {
-	if len(m) == 0 {
-		return nil
-	}
-	b, _ := json.Marshal(m)
-	return string(b)
 }

@@ -98,14 +98,7 @@ func siteColumns(site func(row int) *store.Site, region func(row int) string, n 
 			s := site(row)
 			return s.Source == "synthetisch" || strings.EqualFold(s.Attributes["synthetisch"], "ja")
 		}),
-		{Name: "attributen", Value: func(row int) any {
-			attrs := site(row).Attributes
-			if len(attrs) == 0 {
-				return nil
-			}
-			b, _ := json.Marshal(attrs)
-			return string(b)
-		}},
+		{Name: "attributen", Value: func(row int) any { return attributesJSON(site(row).Attributes) }},
 	}
 }
 
@@ -228,16 +221,19 @@ func contextTables(features []store.Feature) []Table {
 			Columns: []Column{
 				StringColumn("naam", func(row int) string { return f(row).Name }),
 				StringColumn("laag", func(row int) string { return f(row).Layer }),
-				{Name: "attributen", Value: func(row int) any {
-					attrs := f(row).Attributes
-					if len(attrs) == 0 {
-						return nil
-					}
-					b, _ := json.Marshal(attrs)
-					return string(b)
-				}},
+				{Name: "attributen", Value: func(row int) any { return attributesJSON(f(row).Attributes) }},
 			},
 		})
 	}
 	return out
+}
+
+// attributesJSON is the attributen property: Go's JSON of the attributes
+// (keys sorted), nil when there are none.
+func attributesJSON(m map[string]string) any {
+	if len(m) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }

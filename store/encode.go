@@ -68,6 +68,15 @@ func decodeAttrs(b []byte) (map[string]string, error) {
 	return m, nil
 }
 
+// DecodeGeometry decodes a geometry column as both backends store it
+// (WKB; SELECT ST_AsBinary(geom) on PostGIS), for readers of the database
+// outside this package such as the API's PostGIS catalog.
+func DecodeGeometry(b []byte) (orb.Geometry, error) { return decodeWKB(b) }
+
+// DecodeAttributes decodes an attributes column (a JSON object of text
+// values; nil when empty).
+func DecodeAttributes(b []byte) (map[string]string, error) { return decodeAttrs(b) }
+
 // decodeWKB decodes little-endian 2D WKB, as both backends write it, into
 // orb geometries with one allocation per geometry part, and falls back to
 // wkb.Unmarshal for anything else (big-endian, Z/M, collections).
